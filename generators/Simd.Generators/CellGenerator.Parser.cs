@@ -1,0 +1,150 @@
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Simd.Generators.Diagnostics;
+using Simd.Generators.Emit;
+using Simd.Generators.Model;
+
+namespace Simd.Generators;
+
+/// <summary>The only code that looks at symbols: turns an attributed class into a <see cref="CellSpec"/>.</summary>
+public sealed partial class CellGenerator
+{
+    /// <summary>
+    /// Largest hidden size: the batched step copies up to four samples' previous hidden states to the stack,
+    /// and 4 × 4096 floats (64 KiB) is the most we let it take.
+    /// </summary>
+    internal const int MaxHiddenSize = 4096;
+
+    /// <summary>Largest element count of a .NET array (Array.MaxLength).</summary>
+    internal const long MaxArrayLength = 0x7FFFFFC7;
+
+    private static ParseResult Parse(GeneratorAttributeSyntaxContext context, CellKind kind, CancellationToken ct)
+    {
+        var type = (INamedTypeSymbol)context.TargetSymbol;
+        var syntax = (ClassDeclarationSyntax)context.TargetNode;
+        var attribute = context.Attributes[0];
+        var location = ToInfo(syntax.Identifier.GetLocation());
+        var attributeLocation = ToInfo(attribute.ApplicationSyntaxReference?.GetSyntax(ct).GetLocation()) ?? location;
+        var attributeName = kind switch { _ => "LstmCell" };
+        var diagnostics = new List<DiagnosticInfo>();
+
+        void Report(string id, LocationInfo? where, params string[] args) =>
+            diagnostics.Add(new DiagnosticInfo(id, where, new EquatableArray<string>(args)));
+
+        var sizes = attribute.ConstructorArguments.Select(a => a.Value is int v ? v : 0).ToArray();
+        if (sizes.Length != 2)
+        {
+            // The attribute did not bind (a compile error the user already sees): generate nothing.
+            return new ParseResult(null, default);
+        }
+
+        var inputSize = sizes[0];
+        var hiddenSize = sizes[1];
+        if (inputSize < 1)
+        {
+            Report(Descriptors.SizeNotPositive.Id, attributeLocation, "inputSize", attributeName, type.Name, inputSize.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        if (hiddenSize < 1)
+        {
+            Report(Descriptors.SizeNotPositive.Id, attributeLocation, "hiddenSize", attributeName, type.Name, hiddenSize.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        var element = ElementKind.Single;
+        foreach (var named in attribute.NamedArguments)
+        {
+            if (named.Key == "ElementType" && named.Value.Value is ITypeSymbol elementType)
+            {
+                switch (elementType.SpecialType)
+                {
+                    case SpecialType.System_Single:
+                        element = ElementKind.Single;
+                        break;
+                    case SpecialType.System_Double:
+                        element = ElementKind.Double;
+                        break;
+                    default:
+                        Report(Descriptors.UnsupportedElementType.Id, attributeLocation, elementType.ToDisplayString(), type.Name);
+                        break;
+                }
+            }
+        }
+
+        if (inputSize >= 1 && hiddenSize >= 1)
+        {
+            var parameterCount = LstmLayout.CountParameters(inputSize, hiddenSize);
+            if (parameterCount > MaxArrayLength)
+            {
+                Report(Descriptors.TooManyParameters.Id, attributeLocation, attributeName, type.Name,
+                    parameterCount.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                    MaxArrayLength.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            }
+            else if (hiddenSize > MaxHiddenSize)
+            {
+                Report(Descriptors.HiddenTooLarge.Id, attributeLocation,
+                    hiddenSize.ToString(System.Globalization.CultureInfo.InvariantCulture), type.Name,
+                    MaxHiddenSize.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            }
+        }
+
+        if (type.IsRecord || type.IsStatic)
+        {
+            Report(Descriptors.NotPlainClass.Id, location, type.Name, type.IsRecord ? "record" : "static class");
+        }
+
+        for (var t = type; t is not null; t = t.ContainingType)
+        {
+            if (t.TypeParameters.Length > 0)
+            {
+                Report(Descriptors.Generic.Id, location, type.Name);
+                break;
+            }
+        }
+
+        var containing = new List<string>();
+        var allPartial = IsPartial(syntax);
+        for (var outer = syntax.Parent as TypeDeclarationSyntax; outer is not null; outer = outer.Parent as TypeDeclarationSyntax)
+        {
+            allPartial &= IsPartial(outer);
+            var keyword = outer switch
+            {
+                RecordDeclarationSyntax r => r.ClassOrStructKeyword.IsKind(SyntaxKind.StructKeyword) ? "record struct" : "record",
+                StructDeclarationSyntax => "struct",
+                InterfaceDeclarationSyntax => "interface",
+                _ => "class",
+            };
+            containing.Insert(0, "partial " + keyword + " " + outer.Identifier.ValueText);
+        }
+
+        if (!allPartial)
+        {
+            Report(Descriptors.NotPartial.Id, location, type.Name);
+        }
+
+        if (diagnostics.Count > 0)
+        {
+            return new ParseResult(null, new EquatableArray<DiagnosticInfo>(diagnostics.ToArray()));
+        }
+
+        var ns = type.ContainingNamespace.IsGlobalNamespace ? null : type.ContainingNamespace.ToDisplayString();
+        var spec = new CellSpec(kind, ns, type.Name, new EquatableArray<string>(containing.ToArray()), inputSize, hiddenSize, element);
+        return new ParseResult(spec, default);
+    }
+
+    private static bool IsPartial(TypeDeclarationSyntax syntax) =>
+        syntax.Modifiers.Any(static m => m.IsKind(SyntaxKind.PartialKeyword));
+
+    private static LocationInfo? ToInfo(Location? location)
+    {
+        if (location is null || location.SourceTree is null)
+        {
+            return null;
+        }
+
+        return new LocationInfo(location.SourceTree.FilePath, location.SourceSpan, location.GetLineSpan().Span);
+    }
+}

@@ -1,0 +1,61 @@
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Simd.Generators.Diagnostics;
+using Simd.Generators.Emit;
+using Simd.Generators.Model;
+
+namespace Simd.Generators;
+
+/// <summary>
+/// Finds classes marked with Simd's cell attributes and adds shape-specialized forward and backward code to them.
+/// This file only wires the pipeline; parsing and emitting live in their own files.
+/// </summary>
+[Generator(LanguageNames.CSharp)]
+public sealed partial class CellGenerator : IIncrementalGenerator
+{
+    /// <summary>Tracking name of the parse step (attribute → spec and diagnostics).</summary>
+    public const string ParseStep = "Parse";
+
+    /// <summary>Tracking name of the step that keeps the specs to emit.</summary>
+    public const string SpecStep = "Specs";
+
+    /// <summary>Tracking name of the step that keeps the diagnostics to report.</summary>
+    public const string DiagnosticStep = "Diagnostics";
+
+    internal const string LstmAttributeName = "Simd.LstmCellAttribute";
+
+    /// <inheritdoc />
+    public void Initialize(IncrementalGeneratorInitializationContext context)
+    {
+        var parsed = context.SyntaxProvider
+            .ForAttributeWithMetadataName(
+                LstmAttributeName,
+                static (node, _) => node is Microsoft.CodeAnalysis.CSharp.Syntax.ClassDeclarationSyntax,
+                static (ctx, ct) => Parse(ctx, CellKind.Lstm, ct))
+            .WithTrackingName(ParseStep);
+
+        var specs = parsed
+            .Where(static r => r.Spec is not null)
+            .Select(static (r, _) => r.Spec!)
+            .WithTrackingName(SpecStep);
+
+        var diagnostics = parsed
+            .Where(static r => r.Diagnostics.Length > 0)
+            .Select(static (r, _) => r.Diagnostics)
+            .WithTrackingName(DiagnosticStep);
+
+        context.RegisterSourceOutput(specs, static (spc, spec) =>
+            spc.AddSource(spec.HintName, LstmEmitter.Emit(spec)));
+
+        context.RegisterSourceOutput(diagnostics, static (spc, list) =>
+        {
+            foreach (var d in list)
+            {
+                var location = d.Location is null
+                    ? Location.None
+                    : Location.Create(d.Location.FilePath, d.Location.Span, d.Location.LineSpan);
+                spc.ReportDiagnostic(Diagnostic.Create(Descriptors.Get(d.Id), location, d.Arguments.Cast<object>().ToArray()));
+            }
+        });
+    }
+}

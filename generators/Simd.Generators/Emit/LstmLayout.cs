@@ -1,0 +1,71 @@
+using System.Collections.Generic;
+
+namespace Simd.Generators.Emit;
+
+/// <summary>
+/// Where each LSTM parameter lives in Simd's flat parameter array (see README, "Parameter layout").
+/// Hidden units are grouped into panels of <see cref="UnitsPerPanel"/>; a panel's weights are stored row by row
+/// over the inputs k = 0..I+H−1, each row holding the panel's i, f, g and o gate weights side by side, so a
+/// step streams the weights once, front to back, with every load a contiguous vector.
+/// </summary>
+internal sealed class LstmLayout
+{
+    public LstmLayout(int inputSize, int hiddenSize, int elementBytes)
+    {
+        I = inputSize;
+        H = hiddenSize;
+        K = I + H;
+        G = 4 * H;
+        UnitsPerPanel = 64 / elementBytes;
+        PanelWidth = 4 * UnitsPerPanel;
+        FullPanels = H / UnitsPerPanel;
+        TailUnits = H % UnitsPerPanel;
+        BiasIhOffset = (long)G * K;
+        BiasHhOffset = BiasIhOffset + G;
+        ParameterCount = BiasHhOffset + G;
+    }
+
+    public int I { get; }
+
+    public int H { get; }
+
+    /// <summary>Inputs to each gate row: I + H.</summary>
+    public int K { get; }
+
+    /// <summary>Gate rows: 4H.</summary>
+    public int G { get; }
+
+    /// <summary>Hidden units per panel: 16 floats or 8 doubles, so one gate of a panel fills a 64-byte vector.</summary>
+    public int UnitsPerPanel { get; }
+
+    /// <summary>Gate rows per full panel: 4 × <see cref="UnitsPerPanel"/>.</summary>
+    public int PanelWidth { get; }
+
+    public int FullPanels { get; }
+
+    /// <summary>Units in the last, narrower panel; 0 when H is a multiple of the panel size.</summary>
+    public int TailUnits { get; }
+
+    public long BiasIhOffset { get; }
+
+    public long BiasHhOffset { get; }
+
+    public long ParameterCount { get; }
+
+    /// <summary>The panels as (first unit, units, offset of its weights, offset of its gate rows).</summary>
+    public IEnumerable<(int FirstUnit, int Units, long WeightOffset, int GateOffset)> Panels()
+    {
+        for (var p = 0; p < FullPanels; p++)
+        {
+            yield return (p * UnitsPerPanel, UnitsPerPanel, (long)p * K * PanelWidth, p * PanelWidth);
+        }
+
+        if (TailUnits > 0)
+        {
+            yield return (FullPanels * UnitsPerPanel, TailUnits, (long)FullPanels * K * PanelWidth, FullPanels * PanelWidth);
+        }
+    }
+
+    public static long CountParameters(int inputSize, int hiddenSize) =>
+        (4L * hiddenSize * ((long)inputSize + hiddenSize)) + (8L * hiddenSize);
+}

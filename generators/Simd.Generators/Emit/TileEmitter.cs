@@ -1,0 +1,198 @@
+using System.Collections.Generic;
+using System.Linq;
+
+namespace Simd.Generators.Emit;
+
+/// <summary>How a tile's accumulators start.</summary>
+internal enum TileInit
+{
+    /// <summary>From the sum of two bias vectors (bias_ih + bias_hh).</summary>
+    Bias,
+
+    /// <summary>From zero; the result overwrites the destination.</summary>
+    Zero,
+
+    /// <summary>From the destination; the result is added to it (gradient accumulation).</summary>
+    Accumulate,
+}
+
+/// <summary>
+/// One reduction input of a tile: at each step q, row r broadcasts <c>src[r·SourceRowStride + q·SourceStepStride]</c>
+/// and multiplies it into <c>matrix[q·MatrixStepStride + column]</c>. <see cref="Count"/> is the number of steps,
+/// or −1 when it is known only at run time.
+/// </summary>
+internal sealed record Segment(int SourceRowStride, int SourceStepStride, int MatrixStepStride, int Count);
+
+/// <summary>
+/// Emits register-tiled multiply–accumulate kernels: a tile of <c>rows × columns</c> accumulators (columns split into
+/// vector chunks) is held in registers while the reduction runs, then stored once. Forward gates, input and state
+/// gradients, and weight gradients are all this one kernel with different strides.
+/// </summary>
+internal sealed class TileEmitter
+{
+    private const int Unroll = 2;
+    private readonly VecText _v;
+    private readonly Dictionary<string, string> _names = new();
+    private readonly SourceWriter _methods = new();
+
+    public TileEmitter(VecText v) => _v = v;
+
+    public string Methods => _methods.ToString();
+
+    /// <summary>Returns the name of a kernel for this shape, emitting it the first time it is asked for.</summary>
+    public string Get(Isa isa, IReadOnlyList<int> chunks, int rows, IReadOnlyList<Segment> segments, TileInit init, int destinationRowStride)
+    {
+        var key = string.Join("|", isa.Name, string.Join(",", chunks), rows, string.Join(";", segments), init, destinationRowStride);
+        if (_names.TryGetValue(key, out var existing))
+        {
+            return existing;
+        }
+
+        var name = "Tile" + isa.Name + "_" + SourceWriter.Int(_names.Count);
+        _names.Add(key, name);
+        Emit(name, chunks, rows, segments, init, destinationRowStride);
+        return name;
+    }
+
+    private void Emit(string name, IReadOnlyList<int> chunks, int rows, IReadOnlyList<Segment> segments, TileInit init, int destinationRowStride)
+    {
+        var e = _v.Element;
+        var w = _methods;
+        var parameters = new List<string> { $"ref {e} dst" };
+        for (var i = 0; i < segments.Count; i++)
+        {
+            parameters.Add($"ref {e} m{i}");
+            parameters.Add($"ref {e} s{i}");
+        }
+
+        if (init == TileInit.Bias)
+        {
+            parameters.Add($"ref {e} bias0");
+            parameters.Add($"ref {e} bias1");
+        }
+
+        if (segments.Any(static s => s.Count < 0))
+        {
+            parameters.Add("int count");
+        }
+
+        // A single row has one chain per chunk; two accumulator sets (even and odd steps) double the chains
+        // in flight so the FMA latency is hidden.
+        var sets = rows == 1 ? 2 : 1;
+        var offsets = new int[chunks.Count];
+        for (var c = 1; c < chunks.Count; c++)
+        {
+            offsets[c] = offsets[c - 1] + chunks[c - 1];
+        }
+
+        w.Line("[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]");
+        w.Open($"private static void {name}({string.Join(", ", parameters)})");
+        for (var c = 0; c < chunks.Count; c++)
+        {
+            var bias = init == TileInit.Bias
+                ? $"{_v.Load(chunks[c], "bias0", SourceWriter.Int(offsets[c]))} + {_v.Load(chunks[c], "bias1", SourceWriter.Int(offsets[c]))}"
+                : null;
+            for (var r = 0; r < rows; r++)
+            {
+                for (var s = 0; s < sets; s++)
+                {
+                    var start = s > 0 ? _v.Zero(chunks[c]) : init switch
+                    {
+                        TileInit.Bias => r == 0 ? bias! : $"a0_{c}_0",
+                        TileInit.Accumulate => _v.Load(chunks[c], "dst", SourceWriter.Int((r * destinationRowStride) + offsets[c])),
+                        _ => _v.Zero(chunks[c]),
+                    };
+                    w.Line($"{_v.Type(chunks[c])} a{r}_{c}_{s} = {start};");
+                }
+            }
+        }
+
+        for (var i = 0; i < segments.Count; i++)
+        {
+            var seg = segments[i];
+            w.Line($"ref {e} mp{i} = ref m{i};");
+            w.Line($"ref {e} sp{i} = ref s{i};");
+            var bump = $"mp{i} = ref {VecText.UnsafeClass}.Add(ref mp{i}, {SourceWriter.Int(Unroll * seg.MatrixStepStride)}); sp{i} = ref {VecText.UnsafeClass}.Add(ref sp{i}, {SourceWriter.Int(Unroll * seg.SourceStepStride)});";
+            if (seg.Count >= 0)
+            {
+                var loops = seg.Count / Unroll;
+                if (loops > 0)
+                {
+                    w.Open($"for (int q = 0; q < {SourceWriter.Int(loops)}; q++)");
+                    for (var u = 0; u < Unroll; u++)
+                    {
+                        Slot(w, i, seg, u, u % sets, chunks, offsets, rows);
+                    }
+
+                    w.Line(bump);
+                    w.Close();
+                }
+
+                for (var u = 0; u < seg.Count % Unroll; u++)
+                {
+                    Slot(w, i, seg, u, u % sets, chunks, offsets, rows);
+                }
+            }
+            else
+            {
+                w.Line("int left = count;");
+                w.Open($"for (; left >= {SourceWriter.Int(Unroll)}; left -= {SourceWriter.Int(Unroll)})");
+                for (var u = 0; u < Unroll; u++)
+                {
+                    Slot(w, i, seg, u, u % sets, chunks, offsets, rows);
+                }
+
+                w.Line(bump);
+                w.Close();
+                w.Open("if (left > 0)");
+                Slot(w, i, seg, 0, 0, chunks, offsets, rows);
+                w.Close();
+            }
+        }
+
+        for (var c = 0; c < chunks.Count; c++)
+        {
+            for (var r = 0; r < rows; r++)
+            {
+                var value = sets == 2 ? $"a{r}_{c}_0 + a{r}_{c}_1" : $"a{r}_{c}_0";
+                w.Line(_v.Store(chunks[c], value, "dst", SourceWriter.Int((r * destinationRowStride) + offsets[c])));
+            }
+        }
+
+        w.Close();
+        w.Line();
+    }
+
+    private void Slot(SourceWriter w, int segment, Segment seg, int step, int set, IReadOnlyList<int> chunks, int[] offsets, int rows)
+    {
+        w.Open(string.Empty);
+        var widths = chunks.Distinct().ToArray();
+        for (var r = 0; r < rows; r++)
+        {
+            var source = $"{VecText.UnsafeClass}.Add(ref sp{segment}, {SourceWriter.Int((r * seg.SourceRowStride) + (step * seg.SourceStepStride))})";
+            if (widths.Length == 1)
+            {
+                w.Line($"var b{r}_{widths[0]} = {_v.Broadcast(widths[0], source)};");
+            }
+            else
+            {
+                w.Line($"var x{r} = {source};");
+                foreach (var width in widths)
+                {
+                    w.Line($"var b{r}_{width} = {_v.Broadcast(width, $"x{r}")};");
+                }
+            }
+        }
+
+        for (var c = 0; c < chunks.Count; c++)
+        {
+            w.Line($"var w{c} = {_v.Load(chunks[c], "mp" + SourceWriter.Int(segment), SourceWriter.Int((step * seg.MatrixStepStride) + offsets[c]))};");
+            for (var r = 0; r < rows; r++)
+            {
+                w.Line($"a{r}_{c}_{set} = {VecText.MathClass}.MulAdd(b{r}_{chunks[c]}, w{c}, a{r}_{c}_{set});");
+            }
+        }
+
+        w.Close();
+    }
+}

@@ -1,0 +1,37 @@
+using System;
+
+namespace Simd;
+
+/// <summary>
+/// Generates a shape-specialized LSTM cell (PyTorch <c>nn.LSTMCell</c> semantics, gate order i, f, g, o)
+/// into the annotated <c>partial</c> class: inference steps, a taped sequence forward, backward through time,
+/// seeded initialisation and PyTorch-layout import and export, all for exactly the given sizes.
+/// </summary>
+/// <remarks>
+/// The class must be a non-generic <c>partial</c> class that is not nested in a generic type.
+/// Bad arguments are reported at compile time with diagnostics <c>SIMD0001</c>–<c>SIMD0007</c>.
+/// </remarks>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = false, Inherited = false)]
+public sealed class LstmCellAttribute : Attribute
+{
+    /// <summary>Declares an LSTM cell with the given input and hidden sizes.</summary>
+    /// <param name="inputSize">Length of each input vector x_t; at least 1.</param>
+    /// <param name="hiddenSize">Length of the hidden and cell state vectors; at least 1.</param>
+    public LstmCellAttribute(int inputSize, int hiddenSize)
+    {
+        InputSize = inputSize;
+        HiddenSize = hiddenSize;
+    }
+
+    /// <summary>Length of each input vector.</summary>
+    public int InputSize { get; }
+
+    /// <summary>Length of the hidden and cell state vectors.</summary>
+    public int HiddenSize { get; }
+
+    /// <summary>
+    /// Element type of parameters, states and inputs: <see cref="float"/> (the default) or <see cref="double"/>
+    /// (slower; meant for gradient checks and reference work).
+    /// </summary>
+    public Type ElementType { get; set; } = typeof(float);
+}

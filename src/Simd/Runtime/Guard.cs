@@ -1,0 +1,64 @@
+using System;
+using System.Diagnostics.CodeAnalysis;
+using System.Runtime.CompilerServices;
+
+namespace Simd;
+
+/// <summary>
+/// Argument checks used at the public boundary of generated cells. Each failure names the argument and
+/// the expected size, and is raised before any state is written.
+/// </summary>
+public static class Guard
+{
+    /// <summary>Throws an <see cref="ArgumentException"/> unless <paramref name="actual"/> equals <paramref name="expected"/>.</summary>
+    /// <param name="actual">The length the caller passed.</param>
+    /// <param name="expected">The length required.</param>
+    /// <param name="argumentName">The parameter name, reported in the exception.</param>
+    /// <param name="meaning">What the expected length is made of, for example "batch × InputSize = 4 × 32".</param>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Length(int actual, int expected, string argumentName, string meaning)
+    {
+        if (actual != expected)
+        {
+            ThrowLength(actual, expected, argumentName, meaning);
+        }
+    }
+
+    /// <summary>Throws an <see cref="ArgumentOutOfRangeException"/> unless 1 ≤ <paramref name="value"/> ≤ <paramref name="maximum"/>.</summary>
+    /// <param name="value">The count the caller passed.</param>
+    /// <param name="maximum">The largest count allowed.</param>
+    /// <param name="argumentName">The parameter name, reported in the exception.</param>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Count(int value, int maximum, string argumentName)
+    {
+        if (value < 1 || value > maximum)
+        {
+            ThrowCount(value, maximum, argumentName);
+        }
+    }
+
+    /// <summary>Throws an <see cref="ArgumentNullException"/> when <paramref name="value"/> is null.</summary>
+    /// <param name="value">The reference to check.</param>
+    /// <param name="argumentName">The parameter name, reported in the exception.</param>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void NotNull([NotNull] object? value, string argumentName)
+    {
+        if (value is null)
+        {
+            ThrowNull(argumentName);
+        }
+    }
+
+    [DoesNotReturn]
+    private static void ThrowLength(int actual, int expected, string argumentName, string meaning) =>
+        throw new ArgumentException(
+            $"'{argumentName}' has length {actual}; expected {expected} ({meaning}).", argumentName);
+
+    [DoesNotReturn]
+    private static void ThrowCount(int value, int maximum, string argumentName) =>
+        throw new ArgumentOutOfRangeException(
+            argumentName, value, $"'{argumentName}' must be between 1 and {maximum}; got {value}.");
+
+    [DoesNotReturn]
+    private static void ThrowNull(string argumentName) => throw new ArgumentNullException(argumentName);
+}
