@@ -712,8 +712,8 @@ internal sealed class LstmEmitter
         w.Line("throw new global::System.ArgumentException($\"'hidden' has length {hidden.Length}; expected a positive multiple of HiddenSize = {HiddenSize} (batch × HiddenSize).\", nameof(hidden));");
         w.Close();
         w.Line("int batch = hidden.Length / HiddenSize;");
-        w.Line("global::Simd.Guard.Length(inputs.Length, batch * InputSize, nameof(inputs), $\"batch × InputSize = {batch} × {InputSize}\");");
-        w.Line("global::Simd.Guard.Length(cell.Length, hidden.Length, nameof(cell), $\"batch × HiddenSize = {batch} × {HiddenSize}\");");
+        w.Line("global::Simd.Guard.Length(inputs.Length, batch * InputSize, nameof(inputs), \"batch × InputSize = {0} × {1}\", batch, InputSize);");
+        w.Line("global::Simd.Guard.Length(cell.Length, hidden.Length, nameof(cell), \"batch × HiddenSize = {0} × {1}\", batch, HiddenSize);");
         Dispatch(w, "StepBatch", $"ref {Marshal}.GetArrayDataReference(_simdParameters), ref {Marshal}.GetReference(inputs), ref {Marshal}.GetReference(hidden), ref {Marshal}.GetReference(cell), batch");
         w.Close();
         w.Line();
@@ -749,10 +749,10 @@ internal sealed class LstmEmitter
         w.Line("global::Simd.Guard.Count(steps, tape?.MaxSteps ?? int.MaxValue, nameof(steps));");
         w.Line("global::Simd.Guard.Count(batch, tape?.MaxBatch ?? int.MaxValue, nameof(batch));");
         w.Line("tape?.CheckLayout(SimdTapeLayout, nameof(tape));");
-        w.Line("global::Simd.Guard.Length(inputs.Length, checked(steps * batch * InputSize), nameof(inputs), $\"steps × batch × InputSize = {steps} × {batch} × {InputSize}\");");
-        w.Line("global::Simd.Guard.Length(hidden.Length, checked(batch * HiddenSize), nameof(hidden), $\"batch × HiddenSize = {batch} × {HiddenSize}\");");
-        w.Line("global::Simd.Guard.Length(cell.Length, batch * HiddenSize, nameof(cell), $\"batch × HiddenSize = {batch} × {HiddenSize}\");");
-        w.Line("global::Simd.Guard.Length(outputs.Length, checked(steps * batch * HiddenSize), nameof(outputs), $\"steps × batch × HiddenSize = {steps} × {batch} × {HiddenSize}\");");
+        w.Line("global::Simd.Guard.Length(inputs.Length, (long)steps * batch * InputSize, nameof(inputs), \"steps × batch × InputSize = {0} × {1} × {2}\", steps, batch, InputSize);");
+        w.Line("global::Simd.Guard.Length(hidden.Length, (long)batch * HiddenSize, nameof(hidden), \"batch × HiddenSize = {0} × {1}\", batch, HiddenSize);");
+        w.Line("global::Simd.Guard.Length(cell.Length, batch * HiddenSize, nameof(cell), \"batch × HiddenSize = {0} × {1}\", batch, HiddenSize);");
+        w.Line("global::Simd.Guard.Length(outputs.Length, (long)steps * batch * HiddenSize, nameof(outputs), \"steps × batch × HiddenSize = {0} × {1} × {2}\", steps, batch, HiddenSize);");
         w.Line($"ref {e} w = ref {Marshal}.GetArrayDataReference(_simdParameters);");
         w.Open("if (tape is null)");
         w.Open("for (int t = 0; t < steps; t++)");
@@ -812,12 +812,12 @@ internal sealed class LstmEmitter
         w.Line("tape.CheckRecorded(nameof(tape));");
         w.Line("int steps = tape.RecordedSteps;");
         w.Line("int batch = tape.RecordedBatch;");
-        w.Line("global::Simd.Guard.Length(outputGradients.Length, steps * batch * HiddenSize, nameof(outputGradients), $\"steps × batch × HiddenSize = {steps} × {batch} × {HiddenSize}\");");
-        w.Line("global::Simd.Guard.Length(finalHiddenGradient.Length, batch * HiddenSize, nameof(finalHiddenGradient), $\"batch × HiddenSize = {batch} × {HiddenSize}\");");
-        w.Line("global::Simd.Guard.Length(finalCellGradient.Length, batch * HiddenSize, nameof(finalCellGradient), $\"batch × HiddenSize = {batch} × {HiddenSize}\");");
-        w.Line("global::Simd.Guard.Length(inputGradients.Length, steps * batch * InputSize, nameof(inputGradients), $\"steps × batch × InputSize = {steps} × {batch} × {InputSize}\");");
-        w.Line("global::Simd.Guard.Length(initialHiddenGradient.Length, batch * HiddenSize, nameof(initialHiddenGradient), $\"batch × HiddenSize = {batch} × {HiddenSize}\");");
-        w.Line("global::Simd.Guard.Length(initialCellGradient.Length, batch * HiddenSize, nameof(initialCellGradient), $\"batch × HiddenSize = {batch} × {HiddenSize}\");");
+        w.Line("global::Simd.Guard.Length(outputGradients.Length, steps * batch * HiddenSize, nameof(outputGradients), \"steps × batch × HiddenSize = {0} × {1} × {2}\", steps, batch, HiddenSize);");
+        w.Line("global::Simd.Guard.Length(finalHiddenGradient.Length, batch * HiddenSize, nameof(finalHiddenGradient), \"batch × HiddenSize = {0} × {1}\", batch, HiddenSize);");
+        w.Line("global::Simd.Guard.Length(finalCellGradient.Length, batch * HiddenSize, nameof(finalCellGradient), \"batch × HiddenSize = {0} × {1}\", batch, HiddenSize);");
+        w.Line("global::Simd.Guard.Length(inputGradients.Length, steps * batch * InputSize, nameof(inputGradients), \"steps × batch × InputSize = {0} × {1} × {2}\", steps, batch, InputSize);");
+        w.Line("global::Simd.Guard.Length(initialHiddenGradient.Length, batch * HiddenSize, nameof(initialHiddenGradient), \"batch × HiddenSize = {0} × {1}\", batch, HiddenSize);");
+        w.Line("global::Simd.Guard.Length(initialCellGradient.Length, batch * HiddenSize, nameof(initialCellGradient), \"batch × HiddenSize = {0} × {1}\", batch, HiddenSize);");
         w.Line("global::Simd.Guard.Length(parameterGradients.Length, ParameterCount, nameof(parameterGradients), \"ParameterCount\");");
         w.Line("SimdRegions(tape, out var xs, out var hs, out var cs, out var gates, out var tanhC, out var da, out var wt, out var dh, out var dc);");
         w.Line("SimdTranspose(_simdParameters, wt);");
@@ -854,8 +854,8 @@ internal sealed class LstmEmitter
 
     private void EmitLayoutChecks(SourceWriter w)
     {
-        w.Line("global::Simd.Guard.Length(weightIh.Length, 4 * HiddenSize * InputSize, nameof(weightIh), $\"4·HiddenSize × InputSize = {4 * HiddenSize} × {InputSize}\");");
-        w.Line("global::Simd.Guard.Length(weightHh.Length, 4 * HiddenSize * HiddenSize, nameof(weightHh), $\"4·HiddenSize × HiddenSize = {4 * HiddenSize} × {HiddenSize}\");");
+        w.Line("global::Simd.Guard.Length(weightIh.Length, 4 * HiddenSize * InputSize, nameof(weightIh), \"4·HiddenSize × InputSize = {0} × {1}\", 4 * HiddenSize, InputSize);");
+        w.Line("global::Simd.Guard.Length(weightHh.Length, 4 * HiddenSize * HiddenSize, nameof(weightHh), \"4·HiddenSize × HiddenSize = {0} × {1}\", 4 * HiddenSize, HiddenSize);");
         w.Line("global::Simd.Guard.Length(biasIh.Length, 4 * HiddenSize, nameof(biasIh), \"4·HiddenSize\");");
         w.Line("global::Simd.Guard.Length(biasHh.Length, 4 * HiddenSize, nameof(biasHh), \"4·HiddenSize\");");
         w.Line("global::Simd.Guard.Length(parameters.Length, ParameterCount, nameof(parameters), \"ParameterCount\");");

@@ -16,11 +16,31 @@ public static class Guard
     /// <param name="argumentName">The parameter name, reported in the exception.</param>
     /// <param name="meaning">What the expected length is made of, for example "batch × InputSize = 4 × 32".</param>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Length(int actual, int expected, string argumentName, string meaning)
+    public static void Length(int actual, long expected, string argumentName, string meaning)
     {
         if (actual != expected)
         {
             ThrowLength(actual, expected, argumentName, meaning);
+        }
+    }
+
+    /// <summary>
+    /// Throws an <see cref="ArgumentException"/> unless the lengths match. The explanation is formatted only on failure,
+    /// so a passing check allocates nothing.
+    /// </summary>
+    /// <param name="actual">The length the caller passed.</param>
+    /// <param name="expected">The length required.</param>
+    /// <param name="argumentName">The parameter name, reported in the exception.</param>
+    /// <param name="meaningFormat">A composite format for what the length is made of, with {0}, {1} and {2} for the factors.</param>
+    /// <param name="factor0">First factor.</param>
+    /// <param name="factor1">Second factor.</param>
+    /// <param name="factor2">Third factor, if the format uses it.</param>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Length(int actual, long expected, string argumentName, string meaningFormat, int factor0, int factor1, int factor2 = 0)
+    {
+        if (actual != expected)
+        {
+            ThrowLength(actual, expected, argumentName, string.Format(System.Globalization.CultureInfo.InvariantCulture, meaningFormat, factor0, factor1, factor2));
         }
     }
 
@@ -50,7 +70,7 @@ public static class Guard
     }
 
     [DoesNotReturn]
-    private static void ThrowLength(int actual, int expected, string argumentName, string meaning) =>
+    private static void ThrowLength(int actual, long expected, string argumentName, string meaning) =>
         throw new ArgumentException(
             $"'{argumentName}' has length {actual}; expected {expected} ({meaning}).", argumentName);
 

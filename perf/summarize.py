@@ -1,0 +1,123 @@
+#!/usr/bin/env python3
+"""Summarize BenchmarkDotNet brief-JSON reports of Simd.Benchmarks into one compact table.
+
+usage: summarize.py RESULTS_DIR [OUT.md]
+
+Reads RESULTS_DIR/*-report-brief.json and prints (and writes to OUT.md) per benchmark: median ns, ratio to the
+scalar baseline of the same class and parameters, and
+  * single steps:     median / WeightRead median of the same shape (1.0 = as fast as reading the weights once);
+  * WeightRead:       the read bandwidth in GB/s;
+  * FMA calibration:  GFLOP/s = FLOPs / ns;
+  * batched step and forward+backward: GFLOP/s and % of the FMA peak (the larger of the two FMA calibrations),
+    FLOPs = 2·B·4H·(I+H) per step, forward+backward counted as 3× the forward FLOPs;
+  * allocated bytes per operation.
+The FLOP counts must match perf/Simd.Benchmarks/{Calibration,BatchBenchmarks,TrainingBenchmarks}.cs.
+"""
+import glob
+import json
+import os
+import sys
+
+FMA_ITERATIONS = 4096  # Calibration.FmaIterations
+FMA_FLOPS = {"FmaPeakV512": FMA_ITERATIONS * 8 * 16 * 2, "FmaPeakV256": FMA_ITERATIONS * 12 * 8 * 2}
+
+
+def lstm_flops(i, h, batch, steps=1):
+    return 2.0 * steps * batch * 4 * h * (i + h)
+
+
+BATCH_FLOPS = lstm_flops(64, 128, 64)                    # BatchBenchmarks: B = 64 at (64,128), one step
+TRAIN_FLOPS = 3 * lstm_flops(64, 128, 32, steps=64)      # TrainingBenchmarks: T = 64, B = 32, fwd + bwd = 3× fwd
+
+
+def shape_of(params):
+    # "Shape=32x64" -> (32, 64)
+    for part in params.split("&"):
+        key, _, value = part.partition("=")
+        if key == "Shape":
+            i, h = value.split("x")
+            return int(i), int(h)
+    return None
+
+
+def fmt_ns(ns):
+    return f"{ns:,.0f}" if ns >= 100 else f"{ns:,.1f}"
+
+
+def main():
+    if len(sys.argv) < 2:
+        sys.exit(__doc__)
+    files = sorted(glob.glob(os.path.join(sys.argv[1], "*-report-brief.json")))
+    if not files:
+        sys.exit(f"no *-report-brief.json in {sys.argv[1]}: did the run fail?")
+    rows = []
+    host = None
+    for path in files:
+        with open(path) as f:
+            doc = json.load(f)
+        host = host or doc["HostEnvironmentInfo"]
+        for b in doc["Benchmarks"]:
+            stats = b.get("Statistics") or {}
+            if "Median" not in stats:
+                continue  # failed case
+            rows.append({
+                "type": b["Type"], "method": b["Method"], "params": b.get("Parameters") or "",
+                "median": stats["Median"], "alloc": (b.get("Memory") or {}).get("BytesAllocatedPerOperation"),
+            })
+    by_key = {(r["type"], r["params"], r["method"]): r for r in rows}
+    peak = max((FMA_FLOPS[r["method"]] / r["median"] for r in rows if r["method"] in FMA_FLOPS), default=None)
+
+    order = {"StepBenchmarks": 0, "BatchBenchmarks": 1, "TrainingBenchmarks": 2, "CalibrationBenchmarks": 3}
+    def sort_key(r):
+        s = shape_of(r["params"]) or (0, 0)
+        return (order.get(r["type"], 9), s, r["method"] != "Scalar", r["method"])
+    rows.sort(key=sort_key)
+
+    lines = [
+        "| benchmark | shape | median ns | vs scalar | vs weight read | GFLOP/s | % FMA peak | GB/s | allocated B |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in rows:
+        t, m, p, ns = r["type"], r["method"], r["params"], r["median"]
+        shape = shape_of(p)
+        shape_text = f"({shape[0]},{shape[1]})" if shape else {"BatchBenchmarks": "(64,128) B=64",
+                                                                "TrainingBenchmarks": "(64,128) T=64 B=32"}.get(t, "")
+        base = by_key.get((t, p, "Scalar"))
+        vs_scalar = f"{ns / base['median']:.3f}" if base and m != "Scalar" else ("1" if base else "")
+        vs_read = gflops = pct = gbs = ""
+        if t == "StepBenchmarks" and shape:
+            read = by_key.get((t, p, "WeightRead"))
+            if read and m != "WeightRead":
+                vs_read = f"{ns / read['median']:.2f}"
+            if m == "WeightRead":
+                gbs = f"{4 * 4 * shape[1] * (shape[0] + shape[1]) / ns:.0f}"
+        flops = None
+        if m in FMA_FLOPS:
+            flops = FMA_FLOPS[m]
+        elif t == "BatchBenchmarks":
+            flops = BATCH_FLOPS
+        elif t == "TrainingBenchmarks":
+            flops = TRAIN_FLOPS
+        if flops:
+            gflops = f"{flops / ns:.1f}"
+            if peak and m not in FMA_FLOPS:
+                pct = f"{100 * flops / ns / peak:.1f}%"
+        alloc = "" if r["alloc"] is None else str(r["alloc"])
+        lines.append(f"| {t.replace('Benchmarks', '')}.{m} | {shape_text} | {fmt_ns(ns)} | {vs_scalar} | {vs_read} | "
+                     f"{gflops} | {pct} | {gbs} | {alloc} |")
+
+    head = []
+    if host:
+        head.append(f"{host['ProcessorName']}, {host['PhysicalCoreCount']} cores, {host['RuntimeVersion']}, "
+                    f"BenchmarkDotNet {host['BenchmarkDotNetVersion']}")
+    if peak:
+        head.append(f"FMA peak (best calibration) = {peak:.1f} GFLOP/s; % FMA peak is relative to it.")
+    text = "\n".join(head + [""] + lines) + "\n"
+    print(text)
+    if len(sys.argv) > 2:
+        with open(sys.argv[2], "w") as f:
+            f.write("# Simd.Benchmarks summary\n\n" + text)
+
+
+if __name__ == "__main__":
+    main()
