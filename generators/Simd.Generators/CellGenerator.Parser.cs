@@ -25,7 +25,7 @@ public sealed partial class CellGenerator
     private static ParseResult Parse(GeneratorAttributeSyntaxContext context, CellKind kind, CancellationToken ct)
     {
         var type = (INamedTypeSymbol)context.TargetSymbol;
-        var syntax = (ClassDeclarationSyntax)context.TargetNode;
+        var syntax = (TypeDeclarationSyntax)context.TargetNode;
         var attribute = context.Attributes[0];
         var location = ToInfo(syntax.Identifier.GetLocation());
         var attributeLocation = ToInfo(attribute.ApplicationSyntaxReference?.GetSyntax(ct).GetLocation()) ?? location;
@@ -117,7 +117,7 @@ public sealed partial class CellGenerator
                 InterfaceDeclarationSyntax => "interface",
                 _ => "class",
             };
-            containing.Insert(0, "partial " + keyword + " " + outer.Identifier.ValueText);
+            containing.Insert(0, "partial " + keyword + " " + Escape(outer.Identifier.ValueText));
         }
 
         if (!allPartial)
@@ -130,10 +130,14 @@ public sealed partial class CellGenerator
             return new ParseResult(null, new EquatableArray<DiagnosticInfo>(diagnostics.ToArray()));
         }
 
-        var ns = type.ContainingNamespace.IsGlobalNamespace ? null : type.ContainingNamespace.ToDisplayString();
-        var spec = new CellSpec(kind, ns, type.Name, new EquatableArray<string>(containing.ToArray()), inputSize, hiddenSize, element);
+        var ns = type.ContainingNamespace.IsGlobalNamespace ? null : string.Join(".", type.ContainingNamespace.ToDisplayString().Split('.').Select(Escape));
+        var spec = new CellSpec(kind, ns, Escape(type.Name), new EquatableArray<string>(containing.ToArray()), inputSize, hiddenSize, element);
         return new ParseResult(spec, default);
     }
+
+    /// <summary>Prefixes reserved keywords with '@' so names such as <c>@class</c> stay valid identifiers in generated code.</summary>
+    private static string Escape(string name) =>
+        SyntaxFacts.IsReservedKeyword(SyntaxFacts.GetKeywordKind(name)) ? "@" + name : name;
 
     private static bool IsPartial(TypeDeclarationSyntax syntax) =>
         syntax.Modifiers.Any(static m => m.IsKind(SyntaxKind.PartialKeyword));

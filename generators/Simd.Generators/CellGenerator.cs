@@ -30,7 +30,7 @@ public sealed partial class CellGenerator : IIncrementalGenerator
         var parsed = context.SyntaxProvider
             .ForAttributeWithMetadataName(
                 LstmAttributeName,
-                static (node, _) => node is Microsoft.CodeAnalysis.CSharp.Syntax.ClassDeclarationSyntax,
+                static (node, _) => node is Microsoft.CodeAnalysis.CSharp.Syntax.ClassDeclarationSyntax or Microsoft.CodeAnalysis.CSharp.Syntax.RecordDeclarationSyntax,
                 static (ctx, ct) => Parse(ctx, CellKind.Lstm, ct))
             .WithTrackingName(ParseStep);
 

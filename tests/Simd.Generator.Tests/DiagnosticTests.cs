@@ -164,11 +164,10 @@ public sealed class DiagnosticTests
 
     /// <summary>
     /// A record class is a class too (AttributeTargets.Class lets the attribute on it), and the parser has a
-    /// SIMD0007 "record" branch for it, so it must be diagnosed rather than silently ignored.
-    /// Today the generator's syntax predicate accepts only ClassDeclarationSyntax (a record is a RecordDeclarationSyntax),
-    /// so a record gets neither generated code nor a diagnostic. Remove the Skip once the generator is fixed.
+    /// SIMD0007 "record" branch for it, so it must be diagnosed rather than silently ignored (the syntax predicate
+    /// therefore accepts RecordDeclarationSyntax as well as ClassDeclarationSyntax).
     /// </summary>
-    [Theory(Skip = "Generator bug: [LstmCell] on a record is silently ignored (predicate is ClassDeclarationSyntax only); expected SIMD0007.")]
+    [Theory]
     [InlineData("public partial record Cell;")]
     [InlineData("public partial record class Cell(int Id);")]
     public void Record_class_reports_SIMD0007(string declaration)

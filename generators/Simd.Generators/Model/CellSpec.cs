@@ -30,10 +30,10 @@ internal sealed record CellSpec(
 {
     /// <summary>A file name unique to the declared type.</summary>
     public string HintName =>
-        (Namespace is null ? string.Empty : Namespace + ".")
+        ((Namespace is null ? string.Empty : Namespace + ".")
         + string.Join(".", ContainingTypes.Select(static c => c.Substring(c.LastIndexOf(' ') + 1)))
         + (ContainingTypes.Length > 0 ? "." : string.Empty)
-        + TypeName + ".g.cs";
+        + TypeName + ".g.cs").Replace("@", string.Empty);
 }
 
 /// <summary>Where a diagnostic points, kept as plain values instead of a <c>Location</c>.</summary>

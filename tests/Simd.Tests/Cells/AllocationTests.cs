@@ -52,13 +52,24 @@ public sealed class AllocationTests
             RunAll();
         }
 
-        var before = GC.GetAllocatedBytesForCurrentThread();
-        for (var i = 0; i < 5; i++)
+        // Steady state must be allocation-free. A window may still catch a one-off runtime event (a method being
+        // re-jitted at a higher tier, which is not the hot path itself), so the best of three windows must be 0.
+        var windows = new long[3];
+        for (var w = 0; w < windows.Length; w++)
         {
-            RunAll();
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            for (var i = 0; i < 5; i++)
+            {
+                RunAll();
+            }
+
+            windows[w] = GC.GetAllocatedBytesForCurrentThread() - before;
+            if (windows[w] == 0)
+            {
+                return;
+            }
         }
 
-        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-        Assert.Equal(0, allocated);
+        Assert.Fail($"every measurement window allocated: {string.Join(", ", windows)} bytes");
     }
 }
