@@ -3,8 +3,10 @@ namespace Simd.Generators.Emit;
 /// <summary>C# text for vector operations of a given width over one element type.</summary>
 internal sealed class VecText
 {
-    public const string UnsafeClass = "global::System.Runtime.CompilerServices.Unsafe";
-    public const string MathClass = "global::Simd.Kernels.VectorMath";
+    // Short file-level aliases keep generated files compact (they are compiled in every user build). The double
+    // underscore keeps them clear of user type names, which would otherwise win the name lookup inside a namespace.
+    public const string UnsafeClass = "__SimdU";
+    public const string MathClass = "__SimdM";
 
     public VecText(bool isDouble)
     {
@@ -25,21 +27,36 @@ internal sealed class VecText
 
     public string Static(int width) => (width * ElementBytes) switch
     {
-        64 => "global::System.Runtime.Intrinsics.Vector512",
-        32 => "global::System.Runtime.Intrinsics.Vector256",
-        16 => "global::System.Runtime.Intrinsics.Vector128",
+        64 => "__SimdV512",
+        32 => "__SimdV256",
+        16 => "__SimdV128",
         _ => Element,
     };
 
-    public string Type(int width) => width == 1 ? Element : Static(width) + "<" + Element + ">";
+    public string Type(int width) => width == 1 ? Element : Static(width).Replace("__SimdV", "__SimdT");
+
+    /// <summary>The <c>using</c> aliases every generated file starts with.</summary>
+    public string[] Aliases() => new[]
+    {
+        "using __SimdU = global::System.Runtime.CompilerServices.Unsafe;",
+        "using __SimdM = global::Simd.Kernels.VectorMath;",
+        "using __SimdV512 = global::System.Runtime.Intrinsics.Vector512;",
+        "using __SimdV256 = global::System.Runtime.Intrinsics.Vector256;",
+        "using __SimdV128 = global::System.Runtime.Intrinsics.Vector128;",
+        $"using __SimdT512 = global::System.Runtime.Intrinsics.Vector512<{Element}>;",
+        $"using __SimdT256 = global::System.Runtime.Intrinsics.Vector256<{Element}>;",
+        $"using __SimdT128 = global::System.Runtime.Intrinsics.Vector128<{Element}>;",
+    };
+
+    private static string Index(string offset) => int.TryParse(offset, out _) ? offset : $"(nuint)({offset})";
 
     public string Load(int width, string reference, string offset) => width == 1
         ? $"{UnsafeClass}.Add(ref {reference}, {offset})"
-        : $"{Static(width)}.LoadUnsafe(ref {reference}, (nuint)({offset}))";
+        : $"{Static(width)}.LoadUnsafe(ref {reference}, {Index(offset)})";
 
     public string Store(int width, string value, string reference, string offset) => width == 1
         ? $"{UnsafeClass}.Add(ref {reference}, {offset}) = {value};"
-        : $"{Static(width)}.StoreUnsafe({value}, ref {reference}, (nuint)({offset}));";
+        : $"{Static(width)}.StoreUnsafe({value}, ref {reference}, {Index(offset)});";
 
     public string Broadcast(int width, string scalar) => width == 1 ? scalar : $"{Static(width)}.Create({scalar})";
 

@@ -106,13 +106,11 @@ public sealed class VectorMathTests
     [MemberData(nameof(Widths))]
     public void TanhIsExactlyOddAndBothAreMonotonic(int width)
     {
-        float[] negated = FloatSweepNegated;
         float[] yf = ApplyTanh(width, FloatSweep);
-        AssertNegated(FloatSweep, yf, ApplyTanh(width, negated), "float tanh");
+        AssertNegated(FloatSweep, yf, ApplyTanh(width, FloatSweepNegated), "float tanh");
 
-        double[] negatedD = DoubleSweepNegated;
         double[] yd = ApplyTanh(width, DoubleSweep);
-        AssertNegated(DoubleSweep, yd, ApplyTanh(width, negatedD), "double tanh");
+        AssertNegated(DoubleSweep, yd, ApplyTanh(width, DoubleSweepNegated), "double tanh");
 
         // Monotonic over the sorted linear part of each sweep (the first LinearCount points).
         AssertNondecreasing(FloatSweep, ApplySigmoid(width, FloatSweep), FloatLinearCount, "float sigmoid");
