@@ -366,7 +366,9 @@ internal sealed class LstmEmitter
         w.Line(Opt);
         w.Open($"public static void StepBatch{isa.Name}(ref {e} w, ref {e} x, ref {e} h, ref {e} c, int batch)");
         w.Line("// The new state overwrites the old in place, so each group's previous hidden state is copied first.");
-        w.Line($"{Span}<{e}> hPrev = stackalloc {e}[{I(nb * l.H)}];");
+        w.Line("// Sized for the batch when it is smaller than a tile group: stackalloc zeroes what it takes, and a");
+        w.Line("// single-sample step should not pay for clearing four samples' worth.");
+        w.Line($"{Span}<{e}> hPrev = stackalloc {e}[(batch < {I(nb)} ? batch : {I(nb)}) * {I(l.H)}];");
         w.Line($"ref {e} hp = ref {Marshal}.GetReference(hPrev);");
         GroupLoop(w, nb, "batch", (rows, s0) =>
         {
