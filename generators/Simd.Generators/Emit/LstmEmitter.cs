@@ -317,24 +317,9 @@ internal sealed class LstmEmitter
             new Segment(l.H, 1, width, l.H),
         };
         var tiles = ColumnTiles(isa, width);
-        if (full)
+        if (!OpenPanels(w, full, declareUnits: true))
         {
-            if (l.FullPanels == 0)
-            {
-                return;
-            }
-
-            w.Open($"for (int p = 0; p < {I(l.FullPanels)}; p++)");
-            w.Line($"int wOff = p * {I((long)l.K * l.PanelWidth)};");
-            w.Line($"int gOff = p * {I(l.PanelWidth)};");
-            w.Line($"int uOff = p * {I(l.UnitsPerPanel)};");
-        }
-        else
-        {
-            w.Open(string.Empty);
-            w.Line($"int wOff = {I((long)l.FullPanels * l.K * l.PanelWidth)};");
-            w.Line($"int gOff = {I(l.FullPanels * l.PanelWidth)};");
-            w.Line($"int uOff = {I(l.FullPanels * l.UnitsPerPanel)};");
+            return;
         }
 
         ForEachColumnTile(w, tiles, (chunks, col) =>
@@ -355,6 +340,31 @@ internal sealed class LstmEmitter
         }
 
         w.Close();
+    }
+
+    /// <summary>
+    /// Opens the loop over the full panels (or the block of the narrower tail panel) and declares the panel's offsets:
+    /// <c>wOff</c> into the weights, <c>gOff</c> into gate rows and, if asked, <c>uOff</c> into hidden units.
+    /// Returns false, emitting nothing, when there is no such panel.
+    /// </summary>
+    private bool OpenPanels(SourceWriter w, bool full, bool declareUnits)
+    {
+        var l = _l;
+        if (full ? l.FullPanels == 0 : l.TailUnits == 0)
+        {
+            return false;
+        }
+
+        var panel = full ? "p" : I(l.FullPanels);
+        w.Open(full ? $"for (int p = 0; p < {I(l.FullPanels)}; p++)" : string.Empty);
+        w.Line($"int wOff = {panel} * {I((long)l.K * l.PanelWidth)};");
+        w.Line($"int gOff = {panel} * {I(l.PanelWidth)};");
+        if (declareUnits)
+        {
+            w.Line($"int uOff = {panel} * {I(l.UnitsPerPanel)};");
+        }
+
+        return true;
     }
 
     private void EmitStepBatchCore(Isa isa)
@@ -482,19 +492,7 @@ internal sealed class LstmEmitter
 
             var width = 4 * units;
             var tiles = ColumnTiles(isa, width);
-            if (full)
-            {
-                w.Open($"for (int p = 0; p < {I(l.FullPanels)}; p++)");
-                w.Line($"int wOff = p * {I((long)l.K * l.PanelWidth)};");
-                w.Line($"int gOff = p * {I(l.PanelWidth)};");
-            }
-            else
-            {
-                w.Open(string.Empty);
-                w.Line($"int wOff = {I((long)l.FullPanels * l.K * l.PanelWidth)};");
-                w.Line($"int gOff = {I(l.FullPanels * l.PanelWidth)};");
-            }
-
+            OpenPanels(w, full, declareUnits: false);
             foreach (var (source, length, first) in new[] { ("xs", l.I, 0), ("hs", l.H, l.I) })
             {
                 ForEachColumnTile(w, tiles, (chunks, col) =>

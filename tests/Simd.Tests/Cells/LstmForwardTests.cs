@@ -125,13 +125,8 @@ public sealed class LstmForwardTests
         return c.Reference().Forward(c.Steps, c.Batch, c.Inputs, finalH, finalC);
     }
 
-    internal static void Near(double[] expected, ReadOnlySpan<float> actual, double tolerance, string what, LstmCase c)
-    {
-        var worst = TestMath.WorstAbsoluteError(expected, actual, out var index);
-        Assert.True(worst <= tolerance, $"{what}: |error| {worst:E3} at {index} exceeds {tolerance:E3} ({c})");
-    }
-
-    internal static void Near(double[] expected, ReadOnlySpan<double> actual, double tolerance, string what, LstmCase c)
+    internal static void Near<T>(double[] expected, ReadOnlySpan<T> actual, double tolerance, string what, LstmCase c)
+        where T : System.Numerics.INumberBase<T>
     {
         var worst = TestMath.WorstAbsoluteError(expected, actual, out var index);
         Assert.True(worst <= tolerance, $"{what}: |error| {worst:E3} at {index} exceeds {tolerance:E3} ({c})");
