@@ -55,8 +55,15 @@ public sealed partial class CellGenerator
         }
 
         var element = ElementKind.Single;
+        var bfloat16 = false;
         foreach (var named in attribute.NamedArguments)
         {
+            if (named.Key == "InferenceWeights" && named.Value.Value is int format)
+            {
+                // WeightFormat.BFloat16 = 1; the generator knows the runtime's enum by value, not by reference.
+                bfloat16 = format == 1;
+            }
+
             if (named.Key == "ElementType" && named.Value.Value is ITypeSymbol elementType)
             {
                 switch (elementType.SpecialType)
@@ -72,6 +79,11 @@ public sealed partial class CellGenerator
                         break;
                 }
             }
+        }
+
+        if (bfloat16 && element != ElementKind.Single)
+        {
+            Report(Descriptors.BFloat16NeedsFloat.Id, attributeLocation, type.Name);
         }
 
         if (inputSize >= 1 && hiddenSize >= 1)
@@ -131,7 +143,7 @@ public sealed partial class CellGenerator
         }
 
         var ns = type.ContainingNamespace.IsGlobalNamespace ? null : string.Join(".", type.ContainingNamespace.ToDisplayString().Split('.').Select(Escape));
-        var spec = new CellSpec(kind, ns, Escape(type.Name), new EquatableArray<string>(containing.ToArray()), inputSize, hiddenSize, element);
+        var spec = new CellSpec(kind, ns, Escape(type.Name), new EquatableArray<string>(containing.ToArray()), inputSize, hiddenSize, element, bfloat16);
         return new ParseResult(spec, default);
     }
 

@@ -125,18 +125,19 @@ public sealed class CompileFormTests
         Assert.True(run.OutputProblems.Count == 0, GeneratorHarness.Describe(run.OutputProblems.Take(20)));
     }
 
+    /// <summary>A cell that keeps bfloat16 inference weights compiles warning-free too.</summary>
+    [Fact]
+    public void Bfloat16_inference_weights_compile() =>
+        CompileChecks.AssertCompiles("bf16", "namespace Sample;\n[Simd.LstmCell(17, 31, InferenceWeights = Simd.WeightFormat.BFloat16)] public partial class Cell { }", "Sample.Cell", "float", 17, 31);
+
     /// <summary>
-    /// A verbatim identifier names the type <c>class</c>; the emitter writes <c>partial class class</c> (CS1001).
-    /// Identifiers from Identifier.ValueText / INamedTypeSymbol.Name need an '@' when they are keywords.
+    /// A verbatim identifier names the type <c>class</c>: keywords need an '@' in generated code (CS1001 otherwise).
     /// </summary>
     [Fact]
     public void Keyword_type_name_compiles() =>
         CompileChecks.AssertCompiles("@class", "namespace Sample;\n[Simd.LstmCell(1, 1)] public partial class @class { }", "Sample.class", "float", 1, 1);
 
-    /// <summary>
-    /// The namespace is taken from ToDisplayString(), which keeps the '@' of <c>@event</c>; the '@' then goes into
-    /// the hint name and AddSource throws (CS8785, nothing generated).
-    /// </summary>
+    /// <summary>A keyword namespace part (<c>@event</c>) keeps its '@' in code but not in the hint name (CS8785 otherwise).</summary>
     [Fact]
     public void Keyword_namespace_compiles() =>
         CompileChecks.AssertCompiles("@event", "namespace @event.Sample;\n[Simd.LstmCell(1, 1)] public partial class Cell { }", "event.Sample.Cell", "float", 1, 1);

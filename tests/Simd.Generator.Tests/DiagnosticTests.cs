@@ -48,6 +48,12 @@ public sealed class DiagnosticTests
             new[] { "'Cell'", "generic", "non-generic class" }
         },
         {
+            "bfloat16 inference weights on a double cell",
+            "namespace Sample;\n[Simd.LstmCell(3, 5, ElementType = typeof(double), InferenceWeights = Simd.WeightFormat.BFloat16)] public partial class Cell { }",
+            "SIMD0008", "Simd.LstmCell(3, 5, ElementType = typeof(double), InferenceWeights = Simd.WeightFormat.BFloat16)",
+            new[] { "'Cell'", "BFloat16", "typeof(float)" }
+        },
+        {
             "int element type",
             "namespace Sample;\n[Simd.LstmCell(3, 5, ElementType = typeof(int))] public partial class Cell { }",
             "SIMD0004", "Simd.LstmCell(3, 5, ElementType = typeof(int))",

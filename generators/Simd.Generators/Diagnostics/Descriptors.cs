@@ -64,6 +64,14 @@ internal static class Descriptors
         DiagnosticSeverity.Error,
         isEnabledByDefault: true);
 
+    public static readonly DiagnosticDescriptor BFloat16NeedsFloat = new(
+        "SIMD0008",
+        "bfloat16 inference weights need a float cell",
+        "InferenceWeights = WeightFormat.BFloat16 on '{0}' needs ElementType float; remove it or use typeof(float)",
+        Category,
+        DiagnosticSeverity.Error,
+        isEnabledByDefault: true);
+
     private static readonly Dictionary<string, DiagnosticDescriptor> ById = new()
     {
         [SizeNotPositive.Id] = SizeNotPositive,
@@ -73,6 +81,7 @@ internal static class Descriptors
         [TooManyParameters.Id] = TooManyParameters,
         [HiddenTooLarge.Id] = HiddenTooLarge,
         [NotPlainClass.Id] = NotPlainClass,
+        [BFloat16NeedsFloat.Id] = BFloat16NeedsFloat,
     };
 
     public static DiagnosticDescriptor Get(string id) => ById[id];

@@ -270,7 +270,8 @@ internal sealed class LstmEmitter
 
     // ---------------------------------------------------------------- forward kernels
 
-    private static string GroupName(Isa isa, int rows, bool record) => $"Forward{isa.Name}N{rows}{(record ? "Rec" : string.Empty)}";
+    private static string GroupName(Isa isa, int rows, bool record, bool half = false) =>
+        $"Forward{isa.Name}N{rows}{(record ? "Rec" : string.Empty)}{(half ? "B" : string.Empty)}";
 
     private void EmitForwardKernels(Isa isa)
     {
@@ -285,17 +286,17 @@ internal sealed class LstmEmitter
 
         for (var rows = 1; rows <= RowsPerTile(isa); rows++)
         {
-            foreach (var record in new[] { false, true })
+            foreach (var (record, half) in _spec.BFloat16Inference ? new[] { (false, false), (true, false), (false, true) } : new[] { (false, false), (true, false) })
             {
                 var w = _k;
                 w.Line(Opt);
-                w.Open($"private static void {GroupName(isa, rows, record)}(ref {e} w, ref {e} x, ref {e} hPrev, ref {e} cPrev, ref {e} cOut, ref {e} hOut{(record ? $", ref {e} gates, ref {e} tanhC" : string.Empty)})");
+                w.Open($"private static void {GroupName(isa, rows, record, half)}(ref {e} w, {(half ? "ref ushort wq, " : string.Empty)}ref {e} x, ref {e} hPrev, ref {e} cPrev, ref {e} cOut, ref {e} hOut{(record ? $", ref {e} gates, ref {e} tanhC" : string.Empty)})");
                 w.Line($"{Span}<{e}> scratch = stackalloc {e}[{I(rows * l.PanelWidth)}];");
                 w.Line($"ref {e} scr = ref {Marshal}.GetReference(scratch);");
-                EmitPanel(w, isa, rows, record, l.UnitsPerPanel, full: true);
+                EmitPanel(w, isa, rows, record, half, l.UnitsPerPanel, full: true);
                 if (l.TailUnits > 0)
                 {
-                    EmitPanel(w, isa, rows, record, l.TailUnits, full: false);
+                    EmitPanel(w, isa, rows, record, half, l.TailUnits, full: false);
                 }
 
                 w.Close();
@@ -303,11 +304,16 @@ internal sealed class LstmEmitter
             }
         }
 
-        EmitStepBatchCore(isa);
+        EmitStepBatchCore(isa, half: false);
+        if (_spec.BFloat16Inference)
+        {
+            EmitStepBatchCore(isa, half: true);
+        }
+
         EmitForwardTapeCore(isa);
     }
 
-    private void EmitPanel(SourceWriter w, Isa isa, int rows, bool record, int units, bool full)
+    private void EmitPanel(SourceWriter w, Isa isa, int rows, bool record, bool half, int units, bool full)
     {
         var l = _l;
         var width = 4 * units;
@@ -324,8 +330,9 @@ internal sealed class LstmEmitter
 
         ForEachColumnTile(w, tiles, (chunks, col) =>
         {
-            var name = _tiles.Get(isa, chunks, rows, segments, TileInit.Bias, width);
-            w.Line($"{name}({At("scr", col)}, {At("w", $"wOff + {col}")}, ref x, {At("w", $"wOff + {I((long)l.I * width)} + {col}")}, ref hPrev, {At("w", $"{I(l.BiasIhOffset)} + gOff + {col}")}, {At("w", $"{I(l.BiasHhOffset)} + gOff + {col}")});");
+            var name = _tiles.Get(isa, chunks, rows, segments, TileInit.Bias, width, half);
+            var weights = half ? "wq" : "w";
+            w.Line($"{name}({At("scr", col)}, {At(weights, $"wOff + {col}")}, ref x, {At(weights, $"wOff + {I((long)l.I * width)} + {col}")}, ref hPrev, {At("w", $"{I(l.BiasIhOffset)} + gOff + {col}")}, {At("w", $"{I(l.BiasHhOffset)} + gOff + {col}")});");
         });
         for (var s = 0; s < rows; s++)
         {
@@ -367,14 +374,14 @@ internal sealed class LstmEmitter
         return true;
     }
 
-    private void EmitStepBatchCore(Isa isa)
+    private void EmitStepBatchCore(Isa isa, bool half)
     {
         var l = _l;
         var e = _e;
         var w = _k;
         var nb = RowsPerTile(isa);
         w.Line(Opt);
-        w.Open($"public static void StepBatch{isa.Name}(ref {e} w, ref {e} x, ref {e} h, ref {e} c, int batch)");
+        w.Open($"public static void StepBatch{(half ? "B" : string.Empty)}{isa.Name}(ref {e} w, {(half ? "ref ushort wq, " : string.Empty)}ref {e} x, ref {e} h, ref {e} c, int batch)");
         w.Line("// The new state overwrites the old in place, so each group's previous hidden state is copied first.");
         w.Line("// Sized for the batch when it is smaller than a tile group: stackalloc zeroes what it takes, and a");
         w.Line("// single-sample step should not pay for clearing four samples' worth.");
@@ -383,7 +390,7 @@ internal sealed class LstmEmitter
         GroupLoop(w, nb, "batch", (rows, s0) =>
         {
             w.Line($"{Marshal}.CreateReadOnlySpan(ref {Unsafe}.Add(ref h, {s0} * {I(l.H)}), {I(rows * l.H)}).CopyTo(hPrev);");
-            w.Line($"{GroupName(isa, rows, false)}(ref w, {At("x", $"{s0} * {I(l.I)}")}, ref hp, {At("c", $"{s0} * {I(l.H)}")}, {At("c", $"{s0} * {I(l.H)}")}, {At("h", $"{s0} * {I(l.H)}")});");
+            w.Line($"{GroupName(isa, rows, false, half)}(ref w, {(half ? "ref wq, " : string.Empty)}{At("x", $"{s0} * {I(l.I)}")}, ref hp, {At("c", $"{s0} * {I(l.H)}")}, {At("c", $"{s0} * {I(l.H)}")}, {At("h", $"{s0} * {I(l.H)}")});");
         });
         w.Close();
         w.Line();
@@ -590,6 +597,9 @@ internal sealed class LstmEmitter
         }
     }
 
+    /// <summary>The step kernel family the inference paths call: float weights, or the bfloat16 copy.</summary>
+    private string InferenceCore => _spec.BFloat16Inference ? "StepBatchB" : "StepBatch";
+
     private void EmitPublicApi(SourceWriter w)
     {
         var l = _l;
@@ -607,6 +617,10 @@ internal sealed class LstmEmitter
         w.Line($"private const int SimdTailUnits = {I(l.TailUnits)};");
         w.Line($"private const string SimdTapeLayout = \"{key}\";");
         w.Line($"private readonly {e}[] _simdParameters = new {e}[ParameterCount];");
+        if (_spec.BFloat16Inference)
+        {
+            w.Line($"private readonly ushort[] _simdInferenceWeights = new ushort[{I((long)l.G * l.K)}];");
+        }
         w.Line();
         w.Line("/// <summary>");
         w.Line("/// The parameters in Simd's panel layout (see the README): the hidden units are grouped in panels of");
@@ -686,14 +700,25 @@ internal sealed class LstmEmitter
         w.Line();
         w.Line("/// <summary>Loads this cell's parameters from PyTorch <c>nn.LSTM</c> tensors; see <see cref=\"FromPyTorchLayout\"/>.</summary>");
         w.Line("/// <param name=\"weightIh\"><c>weight_ih</c>, [4H, I].</param><param name=\"weightHh\"><c>weight_hh</c>, [4H, H].</param><param name=\"biasIh\"><c>bias_ih</c>, [4H].</param><param name=\"biasHh\"><c>bias_hh</c>, [4H].</param>");
-        w.Line($"public void ImportPyTorch({ReadOnlySpan}<{e}> weightIh, {ReadOnlySpan}<{e}> weightHh, {ReadOnlySpan}<{e}> biasIh, {ReadOnlySpan}<{e}> biasHh) => FromPyTorchLayout(weightIh, weightHh, biasIh, biasHh, _simdParameters);");
+        var refresh = _spec.BFloat16Inference ? " RefreshInferenceWeights();" : string.Empty;
+        w.Line($"public void ImportPyTorch({ReadOnlySpan}<{e}> weightIh, {ReadOnlySpan}<{e}> weightHh, {ReadOnlySpan}<{e}> biasIh, {ReadOnlySpan}<{e}> biasHh) {{ FromPyTorchLayout(weightIh, weightHh, biasIh, biasHh, _simdParameters);{refresh} }}");
         w.Line("/// <summary>Writes this cell's parameters as PyTorch <c>nn.LSTM</c> tensors; see <see cref=\"ToPyTorchLayout\"/>.</summary>");
         w.Line("/// <param name=\"weightIh\"><c>weight_ih</c>, [4H, I].</param><param name=\"weightHh\"><c>weight_hh</c>, [4H, H].</param><param name=\"biasIh\"><c>bias_ih</c>, [4H].</param><param name=\"biasHh\"><c>bias_hh</c>, [4H].</param>");
         w.Line($"public void ExportPyTorch({Span}<{e}> weightIh, {Span}<{e}> weightHh, {Span}<{e}> biasIh, {Span}<{e}> biasHh) => ToPyTorchLayout(_simdParameters, weightIh, weightHh, biasIh, biasHh);");
         w.Line();
         w.Line("/// <summary>Fills every parameter from U(−1/√H, 1/√H), PyTorch's default LSTM initialisation, with a seeded generator.</summary>");
         w.Line("/// <param name=\"seed\">Seed; the same seed gives the same parameters on every machine.</param>");
-        w.Line($"public void InitializeParameters(ulong seed) => global::Simd.Initialization.FillUniform(_simdParameters, 1 / global::System.Math.Sqrt(HiddenSize), seed);");
+        w.Line($"public void InitializeParameters(ulong seed) {{ global::Simd.Initialization.FillUniform(_simdParameters, 1 / global::System.Math.Sqrt(HiddenSize), seed);{refresh} }}");
+        if (_spec.BFloat16Inference)
+        {
+            w.Line();
+            w.Line("/// <summary>");
+            w.Line("/// Rounds the float weights in <see cref=\"Parameters\"/> to the bfloat16 copy that <see cref=\"Step\"/>, <see cref=\"StepBatch\"/>");
+            w.Line("/// and tapeless <see cref=\"Forward\"/> read. Import and initialisation call it; call it yourself after changing");
+            w.Line("/// <see cref=\"Parameters\"/> directly (for example after an optimizer step). Biases stay in float.");
+            w.Line("/// </summary>");
+            w.Line($"public void RefreshInferenceWeights() => global::Simd.Kernels.BFloat16.FromSingle(global::System.MemoryExtensions.AsSpan(_simdParameters, 0, {I((long)l.G * l.K)}), _simdInferenceWeights);");
+        }
         w.Line();
 
         // Inference.
@@ -704,7 +729,7 @@ internal sealed class LstmEmitter
         w.Line("global::Simd.Guard.Length(input.Length, InputSize, nameof(input), \"InputSize\");");
         w.Line("global::Simd.Guard.Length(hidden.Length, HiddenSize, nameof(hidden), \"HiddenSize\");");
         w.Line("global::Simd.Guard.Length(cell.Length, HiddenSize, nameof(cell), \"HiddenSize\");");
-        Dispatch(w, "StepBatch", $"ref {Marshal}.GetArrayDataReference(_simdParameters), ref {Marshal}.GetReference(input), ref {Marshal}.GetReference(hidden), ref {Marshal}.GetReference(cell), 1");
+        Dispatch(w, InferenceCore, $"ref {Marshal}.GetArrayDataReference(_simdParameters), {(_spec.BFloat16Inference ? $"ref {Marshal}.GetArrayDataReference(_simdInferenceWeights), " : string.Empty)}ref {Marshal}.GetReference(input), ref {Marshal}.GetReference(hidden), ref {Marshal}.GetReference(cell), 1");
         w.Close();
         w.Line();
         w.Line("/// <summary>Advances a batch of independent samples by one step (for example many agents in one frame).</summary>");
@@ -719,7 +744,7 @@ internal sealed class LstmEmitter
         w.Line("int batch = hidden.Length / HiddenSize;");
         w.Line("global::Simd.Guard.Length(inputs.Length, batch * InputSize, nameof(inputs), \"batch × InputSize = {0} × {1}\", batch, InputSize);");
         w.Line("global::Simd.Guard.Length(cell.Length, hidden.Length, nameof(cell), \"batch × HiddenSize = {0} × {1}\", batch, HiddenSize);");
-        Dispatch(w, "StepBatch", $"ref {Marshal}.GetArrayDataReference(_simdParameters), ref {Marshal}.GetReference(inputs), ref {Marshal}.GetReference(hidden), ref {Marshal}.GetReference(cell), batch");
+        Dispatch(w, InferenceCore, $"ref {Marshal}.GetArrayDataReference(_simdParameters), {(_spec.BFloat16Inference ? $"ref {Marshal}.GetArrayDataReference(_simdInferenceWeights), " : string.Empty)}ref {Marshal}.GetReference(inputs), ref {Marshal}.GetReference(hidden), ref {Marshal}.GetReference(cell), batch");
         w.Close();
         w.Line();
 
@@ -761,7 +786,7 @@ internal sealed class LstmEmitter
         w.Line($"ref {e} w = ref {Marshal}.GetArrayDataReference(_simdParameters);");
         w.Open("if (tape is null)");
         w.Open("for (int t = 0; t < steps; t++)");
-        Dispatch(w, "StepBatch", $"ref w, ref {Marshal}.GetReference(inputs.Slice(t * batch * InputSize)), ref {Marshal}.GetReference(hidden), ref {Marshal}.GetReference(cell), batch");
+        Dispatch(w, InferenceCore, $"ref w, {(_spec.BFloat16Inference ? $"ref {Marshal}.GetArrayDataReference(_simdInferenceWeights), " : string.Empty)}ref {Marshal}.GetReference(inputs.Slice(t * batch * InputSize)), ref {Marshal}.GetReference(hidden), ref {Marshal}.GetReference(cell), batch");
         w.Line("hidden.CopyTo(outputs.Slice(t * batch * HiddenSize));");
         w.Close();
         w.Line("return;");

@@ -46,9 +46,16 @@ internal sealed class TileEmitter
     public string Methods => _methods.ToString();
 
     /// <summary>Returns the name of a kernel for this shape, emitting it the first time it is asked for.</summary>
-    public string Get(Isa isa, IReadOnlyList<int> chunks, int rows, IReadOnlyList<Segment> segments, TileInit init, int destinationRowStride)
+    /// <param name="isa">The instruction-set path.</param>
+    /// <param name="chunks">Vector widths, in elements, of the tile's columns.</param>
+    /// <param name="rows">Rows (samples) held in registers at once.</param>
+    /// <param name="segments">The reduction inputs.</param>
+    /// <param name="init">How accumulators start.</param>
+    /// <param name="destinationRowStride">Elements between destination rows.</param>
+    /// <param name="bfloat16Matrix">The matrix operand is bfloat16 (<c>ref ushort</c>), widened to float as it is loaded.</param>
+    public string Get(Isa isa, IReadOnlyList<int> chunks, int rows, IReadOnlyList<Segment> segments, TileInit init, int destinationRowStride, bool bfloat16Matrix = false)
     {
-        var key = string.Join("|", isa.Name, string.Join(",", chunks), rows, string.Join(";", segments), init, destinationRowStride);
+        var key = string.Join("|", isa.Name, string.Join(",", chunks), rows, string.Join(";", segments), init, destinationRowStride, bfloat16Matrix);
         if (_names.TryGetValue(key, out var existing))
         {
             return existing;
@@ -56,9 +63,17 @@ internal sealed class TileEmitter
 
         var name = "Tile" + isa.Name + "_" + SourceWriter.Int(_names.Count);
         _names.Add(key, name);
+        _half = bfloat16Matrix;
         Emit(name, chunks, rows, segments, init, destinationRowStride);
         return name;
     }
+
+    private bool _half;
+
+    private string MatrixType => _half ? "ushort" : _v.Element;
+
+    private string LoadMatrix(int width, string reference, string offset) =>
+        _half ? $"global::Simd.Kernels.BFloat16.Load{SourceWriter.Int(width)}(ref {reference}, {offset})" : _v.Load(width, reference, offset);
 
     private void Emit(string name, IReadOnlyList<int> chunks, int rows, IReadOnlyList<Segment> segments, TileInit init, int destinationRowStride)
     {
@@ -67,7 +82,7 @@ internal sealed class TileEmitter
         var parameters = new List<string> { $"ref {e} dst" };
         for (var i = 0; i < segments.Count; i++)
         {
-            parameters.Add($"ref {e} m{i}");
+            parameters.Add($"ref {MatrixType} m{i}");
             parameters.Add($"ref {e} s{i}");
         }
 
@@ -116,7 +131,7 @@ internal sealed class TileEmitter
         for (var i = 0; i < segments.Count; i++)
         {
             var seg = segments[i];
-            w.Line($"ref {e} mp{i} = ref m{i};");
+            w.Line($"ref {MatrixType} mp{i} = ref m{i};");
             w.Line($"ref {e} sp{i} = ref s{i};");
             var bump = $"mp{i} = ref {VecText.UnsafeClass}.Add(ref mp{i}, {SourceWriter.Int(Unroll * seg.MatrixStepStride)}); sp{i} = ref {VecText.UnsafeClass}.Add(ref sp{i}, {SourceWriter.Int(Unroll * seg.SourceStepStride)});";
             if (seg.Count >= 0)
@@ -192,7 +207,7 @@ internal sealed class TileEmitter
 
         for (var c = 0; c < chunks.Count; c++)
         {
-            w.Line($"var w{c} = {_v.Load(chunks[c], "mp" + SourceWriter.Int(segment), SourceWriter.Int((step * seg.MatrixStepStride) + offsets[c]))};");
+            w.Line($"var w{c} = {LoadMatrix(chunks[c], "mp" + SourceWriter.Int(segment), SourceWriter.Int((step * seg.MatrixStepStride) + offsets[c]))};");
             for (var r = 0; r < rows; r++)
             {
                 w.Line($"a{r}_{c}_{set} = {VecText.MathClass}.MulAdd(b{r}_{chunks[c]}, w{c}, a{r}_{c}_{set});");

@@ -26,7 +26,8 @@ internal sealed record CellSpec(
     EquatableArray<string> ContainingTypes,
     int InputSize,
     int HiddenSize,
-    ElementKind Element)
+    ElementKind Element,
+    bool BFloat16Inference)
 {
     /// <summary>A file name unique to the declared type.</summary>
     public string HintName =>

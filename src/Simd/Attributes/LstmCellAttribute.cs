@@ -34,4 +34,13 @@ public sealed class LstmCellAttribute : Attribute
     /// (slower; meant for gradient checks and reference work).
     /// </summary>
     public Type ElementType { get; set; } = typeof(float);
+
+    /// <summary>
+    /// Format of the weights read by the inference paths (<c>Step</c>, <c>StepBatch</c>, and <c>Forward</c> without a
+    /// tape). <see cref="WeightFormat.BFloat16"/> halves the bytes a step reads; the generated class then keeps a
+    /// bfloat16 copy of the weights, refreshed by <c>ImportPyTorch</c>, <c>InitializeParameters</c> and
+    /// <c>RefreshInferenceWeights</c> (call it after changing <c>Parameters</c> directly, for example after an
+    /// optimizer step). Float cells only.
+    /// </summary>
+    public WeightFormat InferenceWeights { get; set; } = WeightFormat.Float32;
 }

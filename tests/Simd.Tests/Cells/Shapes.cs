@@ -29,3 +29,8 @@ namespace Simd.Tests;
 [LstmCell(9, 42, ElementType = typeof(double))] public sealed partial class Lstm9x42D;
 [LstmCell(66, 7, ElementType = typeof(double))] public sealed partial class Lstm66x7D;
 [LstmCell(5, 11, ElementType = typeof(double))] public sealed partial class Lstm5x11D;
+
+// bfloat16 inference weights: batch-1 steps read half the bytes.
+[LstmCell(7, 13, InferenceWeights = WeightFormat.BFloat16)] public sealed partial class Lstm7x13Bf16;
+[LstmCell(33, 65, InferenceWeights = WeightFormat.BFloat16)] public sealed partial class Lstm33x65Bf16;
+[LstmCell(3, 5, InferenceWeights = WeightFormat.BFloat16)] public sealed partial class Lstm3x5Bf16;
