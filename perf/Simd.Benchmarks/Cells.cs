@@ -25,3 +25,11 @@ public sealed partial class Lstm128x256;
 /// <summary>LSTM cell, 256 inputs, 512 hidden units (single-step benchmark; 6 MiB of weights, beyond L2).</summary>
 [LstmCell(256, 512)]
 public sealed partial class Lstm256x512;
+
+/// <summary>LSTM cell, 32 inputs, 64 hidden units, bfloat16 inference weights (half the bytes per step).</summary>
+[LstmCell(32, 64, InferenceWeights = WeightFormat.BFloat16)]
+public sealed partial class Lstm32x64Bf16;
+
+/// <summary>LSTM cell, 128 inputs, 256 hidden units, bfloat16 inference weights.</summary>
+[LstmCell(128, 256, InferenceWeights = WeightFormat.BFloat16)]
+public sealed partial class Lstm128x256Bf16;

@@ -136,6 +136,27 @@ internal sealed class LstmEmitter
         return tiles;
     }
 
+    /// <summary>
+    /// Where the chunks of a tile starting at <paramref name="column"/> of a row <paramref name="rowWidth"/> wide are
+    /// stored in the interleaved bfloat16 layout (see <c>Simd.Kernels.BFloat16</c>), relative to the returned start.
+    /// </summary>
+    private static (List<BFloat16Chunk> Chunks, int Start) BFloat16Chunks(List<int> chunks, int column, int rowWidth)
+    {
+        var blocked = rowWidth / 32 * 32;
+        int Place(int at) => at >= blocked ? at : (at & ~31) + (2 * (at & 15));
+        var start = column >= blocked ? column : column & ~31;
+        var result = new List<BFloat16Chunk>();
+        var at = column;
+        foreach (var width in chunks)
+        {
+            var mode = at >= blocked ? 'P' : (at & 31) < 16 ? 'E' : 'O';
+            result.Add(new BFloat16Chunk(Place(at) - start, mode));
+            at += width;
+        }
+
+        return (result, start);
+    }
+
     /// <summary>Emits calls of one tile kernel across a row; <paramref name="call"/> gets the column offset expression.</summary>
     private static void ForEachColumnTile(SourceWriter w, List<(int Offset, List<int> Chunks, int Repeat, int Stride)> tiles, Action<List<int>, string> call)
     {
@@ -328,12 +349,29 @@ internal sealed class LstmEmitter
             return;
         }
 
-        ForEachColumnTile(w, tiles, (chunks, col) =>
+        if (half)
         {
-            var name = _tiles.Get(isa, chunks, rows, segments, TileInit.Bias, width, half);
-            var weights = half ? "wq" : "w";
-            w.Line($"{name}({At("scr", col)}, {At(weights, $"wOff + {col}")}, ref x, {At(weights, $"wOff + {I((long)l.I * width)} + {col}")}, ref hPrev, {At("w", $"{I(l.BiasIhOffset)} + gOff + {col}")}, {At("w", $"{I(l.BiasHhOffset)} + gOff + {col}")});");
-        });
+            // bfloat16 rows are interleaved in blocks of 32, so each tile's load pattern depends on where it starts:
+            // tiles are emitted at fixed columns rather than in a loop.
+            foreach (var (offset, chunks, repeat, stride) in tiles)
+            {
+                for (var r = 0; r < repeat; r++)
+                {
+                    var col = offset + (r * stride);
+                    var (bfloat16, start) = BFloat16Chunks(chunks, col, width);
+                    var name = _tiles.Get(isa, chunks, rows, segments, TileInit.Bias, width, bfloat16);
+                    w.Line($"{name}({At("scr", I(col))}, {At("wq", $"wOff + {I(start)}")}, ref x, {At("wq", $"wOff + {I(((long)l.I * width) + start)}")}, ref hPrev, {At("w", $"{I(l.BiasIhOffset)} + gOff + {I(col)}")}, {At("w", $"{I(l.BiasHhOffset)} + gOff + {I(col)}")});");
+                }
+            }
+        }
+        else
+        {
+            ForEachColumnTile(w, tiles, (chunks, col) =>
+            {
+                var name = _tiles.Get(isa, chunks, rows, segments, TileInit.Bias, width);
+                w.Line($"{name}({At("scr", col)}, {At("w", $"wOff + {col}")}, ref x, {At("w", $"wOff + {I((long)l.I * width)} + {col}")}, ref hPrev, {At("w", $"{I(l.BiasIhOffset)} + gOff + {col}")}, {At("w", $"{I(l.BiasHhOffset)} + gOff + {col}")});");
+            });
+        }
         for (var s = 0; s < rows; s++)
         {
             var st = s == 0 ? "uOff" : $"{I(s * l.H)} + uOff";
@@ -717,7 +755,25 @@ internal sealed class LstmEmitter
             w.Line("/// and tapeless <see cref=\"Forward\"/> read. Import and initialisation call it; call it yourself after changing");
             w.Line("/// <see cref=\"Parameters\"/> directly (for example after an optimizer step). Biases stay in float.");
             w.Line("/// </summary>");
-            w.Line($"public void RefreshInferenceWeights() => global::Simd.Kernels.BFloat16.FromSingle(global::System.MemoryExtensions.AsSpan(_simdParameters, 0, {I((long)l.G * l.K)}), _simdInferenceWeights);");
+            w.Line("/// <remarks>Rows are stored in the interleaved layout described on <see cref=\"global::Simd.Kernels.BFloat16\"/>.</remarks>");
+            w.Open("public void RefreshInferenceWeights()");
+            w.Open($"for (int p = 0; p < {I(l.FullPanels + (l.TailUnits > 0 ? 1 : 0))}; p++)");
+            w.Line($"int width = p < {I(l.FullPanels)} ? {I(l.PanelWidth)} : {I(4 * l.TailUnits)};");
+            w.Open($"for (int k = 0; k < {I(l.K)}; k++)");
+            w.Line($"int start = (p * {I((long)l.K * l.PanelWidth)}) + (k * width);");
+            w.Line("global::Simd.Kernels.BFloat16.FromSingleInterleaved(global::System.MemoryExtensions.AsSpan(_simdParameters, start, width), global::System.MemoryExtensions.AsSpan(_simdInferenceWeights, start, width));");
+            w.Close();
+            w.Close();
+            w.Close();
+            w.Line();
+            w.Line("/// <summary>The weight the inference paths use for PyTorch's (row, column), as <see cref=\"WeightIndex\"/> addresses it.</summary>");
+            w.Line("/// <param name=\"row\">Gate row in PyTorch order.</param><param name=\"column\">Column of [weight_ih | weight_hh].</param>");
+            w.Line("/// <returns>The bfloat16-rounded weight, as a float.</returns>");
+            w.Open($"public {e} InferenceWeight(int row, int column)");
+            w.Line("_ = WeightIndex(row, column);");
+            w.Line("int first = SimdGateOffset(row, out int rowStride, out int panelWeights);");
+            w.Line("return global::Simd.Kernels.BFloat16.DecodeInterleaved(global::System.MemoryExtensions.AsSpan(_simdInferenceWeights, panelWeights + (column * rowStride), rowStride), first);");
+            w.Close();
         }
         w.Line();
 

@@ -3,6 +3,13 @@ using System.Linq;
 
 namespace Simd.Generators.Emit;
 
+/// <summary>
+/// Where a bfloat16 weight chunk sits (see <c>Simd.Kernels.BFloat16</c>): <see cref="Memory"/> is its element offset
+/// in the stored row, relative to the matrix reference; <see cref="Mode"/> is 'E' (even halves of a pair load),
+/// 'O' (odd halves) or 'P' (stored plainly).
+/// </summary>
+internal readonly record struct BFloat16Chunk(int Memory, char Mode);
+
 /// <summary>How a tile's accumulators start.</summary>
 internal enum TileInit
 {
@@ -52,10 +59,10 @@ internal sealed class TileEmitter
     /// <param name="segments">The reduction inputs.</param>
     /// <param name="init">How accumulators start.</param>
     /// <param name="destinationRowStride">Elements between destination rows.</param>
-    /// <param name="bfloat16Matrix">The matrix operand is bfloat16 (<c>ref ushort</c>), widened to float as it is loaded.</param>
-    public string Get(Isa isa, IReadOnlyList<int> chunks, int rows, IReadOnlyList<Segment> segments, TileInit init, int destinationRowStride, bool bfloat16Matrix = false)
+    /// <param name="bfloat16">When not null, the matrix operand is bfloat16 (<c>ref ushort</c>) and this says where each chunk is stored.</param>
+    public string Get(Isa isa, IReadOnlyList<int> chunks, int rows, IReadOnlyList<Segment> segments, TileInit init, int destinationRowStride, IReadOnlyList<BFloat16Chunk>? bfloat16 = null)
     {
-        var key = string.Join("|", isa.Name, string.Join(",", chunks), rows, string.Join(";", segments), init, destinationRowStride, bfloat16Matrix);
+        var key = string.Join("|", isa.Name, string.Join(",", chunks), rows, string.Join(";", segments), init, destinationRowStride, bfloat16 is null ? "float" : string.Join(",", bfloat16));
         if (_names.TryGetValue(key, out var existing))
         {
             return existing;
@@ -63,17 +70,16 @@ internal sealed class TileEmitter
 
         var name = "Tile" + isa.Name + "_" + SourceWriter.Int(_names.Count);
         _names.Add(key, name);
-        _half = bfloat16Matrix;
+        _half = bfloat16;
         Emit(name, chunks, rows, segments, init, destinationRowStride);
         return name;
     }
 
-    private bool _half;
+    private const string BFloat16Class = "global::Simd.Kernels.BFloat16";
 
-    private string MatrixType => _half ? "ushort" : _v.Element;
+    private IReadOnlyList<BFloat16Chunk>? _half;
 
-    private string LoadMatrix(int width, string reference, string offset) =>
-        _half ? $"global::Simd.Kernels.BFloat16.Load{SourceWriter.Int(width)}(ref {reference}, {offset})" : _v.Load(width, reference, offset);
+    private string MatrixType => _half is null ? _v.Element : "ushort";
 
     private void Emit(string name, IReadOnlyList<int> chunks, int rows, IReadOnlyList<Segment> segments, TileInit init, int destinationRowStride)
     {
@@ -205,9 +211,38 @@ internal sealed class TileEmitter
             }
         }
 
+        var matrix = "mp" + SourceWriter.Int(segment);
+        var pairs = new Dictionary<(int, int), string>();
         for (var c = 0; c < chunks.Count; c++)
         {
-            w.Line($"var w{c} = {LoadMatrix(chunks[c], "mp" + SourceWriter.Int(segment), SourceWriter.Int((step * seg.MatrixStepStride) + offsets[c]))};");
+            string load;
+            if (_half is null)
+            {
+                load = _v.Load(chunks[c], matrix, SourceWriter.Int((step * seg.MatrixStepStride) + offsets[c]));
+            }
+            else
+            {
+                var chunk = _half[c];
+                var at = SourceWriter.Int((step * seg.MatrixStepStride) + chunk.Memory);
+                if (chunk.Mode == 'P')
+                {
+                    load = $"{BFloat16Class}.Load{SourceWriter.Int(chunks[c])}(ref {matrix}, {at})";
+                }
+                else
+                {
+                    // An even and an odd chunk at the same place share one load.
+                    if (!pairs.TryGetValue((chunk.Memory, chunks[c]), out var pair))
+                    {
+                        pair = "p" + SourceWriter.Int(pairs.Count);
+                        pairs.Add((chunk.Memory, chunks[c]), pair);
+                        w.Line($"var {pair} = {BFloat16Class}.Pairs{SourceWriter.Int(chunks[c])}(ref {matrix}, {at});");
+                    }
+
+                    load = $"{BFloat16Class}.{(chunk.Mode == 'E' ? "Even" : "Odd")}({pair})";
+                }
+            }
+
+            w.Line($"var w{c} = {load};");
             for (var r = 0; r < rows; r++)
             {
                 w.Line($"a{r}_{c}_{set} = {VecText.MathClass}.MulAdd(b{r}_{chunks[c]}, w{c}, a{r}_{c}_{set});");

@@ -36,7 +36,7 @@ public sealed class BFloat16WeightTests
             var problem = new LstmCase(cell.InputSize, cell.HiddenSize, c.steps, c.batch, c.seed);
             problem.Load(cell);
             int T = problem.Steps, B = problem.Batch, H = problem.H;
-            var rounded = new LstmReference(problem.I, H, Round(problem.WeightIh), Round(problem.WeightHh), problem.BiasIh, problem.BiasHh);
+            var rounded = new LstmReference(problem.I, H, Effective(cell, problem, inputPart: true), Effective(cell, problem, inputPart: false), problem.BiasIh, problem.BiasHh);
             var expected = rounded.Forward(T, B, problem.Inputs, (double[])problem.Hidden0.Clone(), (double[])problem.Cell0.Clone());
             var x = LstmCase.ToFloat(problem.Inputs);
             var tolerance = Tolerance(problem.I, H);
@@ -139,8 +139,33 @@ public sealed class BFloat16WeightTests
         Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
     }
 
-    private static double[] Round(double[] weights) =>
-        weights.Select(static w => (double)BFloat16.ToSingle(BFloat16.FromSingle((float)w))).ToArray();
+    /// <summary>The weights the bfloat16 cell really uses, each checked to be within half a bfloat16 ulp of the float weight.</summary>
+    private static double[] Effective(ILstmCell<float> cell, LstmCase problem, bool inputPart)
+    {
+        int columns = inputPart ? problem.I : problem.H, offset = inputPart ? 0 : problem.I;
+        var source = inputPart ? problem.WeightIh : problem.WeightHh;
+        var result = new double[4 * problem.H * columns];
+        for (var row = 0; row < 4 * problem.H; row++)
+        {
+            for (var k = 0; k < columns; k++)
+            {
+                var used = cell switch
+                {
+                    Lstm7x13Bf16 c => c.InferenceWeight(row, offset + k),
+                    Lstm33x65Bf16 c => c.InferenceWeight(row, offset + k),
+                    Lstm3x5Bf16 c => c.InferenceWeight(row, offset + k),
+                    _ => throw new ArgumentException("not a bfloat16 cell", nameof(cell)),
+                };
+                var exact = (float)source[(row * columns) + k];
+
+                // Half a bfloat16 ulp: at most 2⁻⁸ of the magnitude (8 significant bits) (plus the smallest normal, for values near zero).
+                Assert.True(Math.Abs(used - exact) <= (Math.Abs(exact) * Math.Pow(2, -8)) + 1e-38, $"weight ({row},{offset + k}): {used} for {exact}");
+                result[(row * columns) + k] = used;
+            }
+        }
+
+        return result;
+    }
 
     private static float[] Elements(Vector128<float> v) => Enumerable.Range(0, 4).Select(i => v[i]).ToArray();
 
