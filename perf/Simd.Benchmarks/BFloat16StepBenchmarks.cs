@@ -11,9 +11,9 @@ namespace Simd.Benchmarks;
 [MemoryDiagnoser]
 public class BFloat16StepBenchmarks
 {
-    // bfloat16 keeps 8 significant bits (relative rounding ≤ 2⁻⁸ per weight); over a few steps the state differs
-    // from the float reference by about 1e-3, so agreement is checked at 2e-2.
-    private const float BFloat16StateTolerance = 2e-2f;
+    // bfloat16 keeps 8 significant bits (relative rounding ≤ 2⁻⁸ per weight); over three steps the state differs
+    // from the float reference by up to about 1e-3 (observed 9e-4), so agreement is checked at 5e-3.
+    private const float BFloat16StateTolerance = 5e-3f;
 
     private ScalarLstm _scalar = null!;
     private ILstmCell<float> _float = null!;
@@ -33,22 +33,9 @@ public class BFloat16StepBenchmarks
         _small = Shape == "32x64";
         ILstmCell<float> half = _small ? _b32 = new Lstm32x64Bf16() : _b128 = new Lstm128x256Bf16();
         _float = _small ? new Lstm32x64() : new Lstm128x256();
+        var fixture = new StepFixture($"bfloat16 Step {Shape}", half, BFloat16StateTolerance, _float);
+        (_scalar, _x, _hScalar, _cScalar, _hSimd, _cSimd) = (fixture.Scalar, fixture.X, fixture.HScalar, fixture.CScalar, fixture.HSimd, fixture.CSimd);
         int n = half.InputSize, h = half.HiddenSize;
-        _scalar = new ScalarLstm(n, h);
-        _scalar.Initialize(42);
-        Verify.CopyParameters(half, _scalar);
-        Verify.CopyParameters(_float, _scalar);
-        _x = Verify.RandomArray(n, 1);
-        _hScalar = Verify.RandomArray(h, 2);
-        _cScalar = Verify.RandomArray(h, 3);
-        _hSimd = (float[])_hScalar.Clone();
-        _cSimd = (float[])_cScalar.Clone();
-        for (int t = 0; t < 3; t++)
-        {
-            _scalar.Step(_x, _hScalar, _cScalar);
-            half.Step(_x, _hSimd, _cSimd);
-            Verify.Close($"bfloat16 Step {Shape} h (step {t + 1})", _hSimd, _hScalar, BFloat16StateTolerance);
-        }
 
         // A float buffer of 2H·(I+H) elements has the byte size of 4H·(I+H) bfloat16 weights.
         _halfWeights = Verify.RandomArray(2 * h * (n + h), 4);

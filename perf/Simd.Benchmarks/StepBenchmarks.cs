@@ -38,22 +38,9 @@ public class StepBenchmarks
             "256x512" => (_c256 = new Lstm256x512(), 4),
             _ => throw new ArgumentException($"Unknown shape {Shape}"),
         };
+        var fixture = new StepFixture($"Step {Shape}", _cell, Verify.StateTolerance);
+        (_scalar, _x, _hScalar, _cScalar, _hSimd, _cSimd) = (fixture.Scalar, fixture.X, fixture.HScalar, fixture.CScalar, fixture.HSimd, fixture.CSimd);
         int n = _cell.InputSize, h = _cell.HiddenSize;
-        _scalar = new ScalarLstm(n, h);
-        _scalar.Initialize(42);
-        Verify.CopyParameters(_cell, _scalar);
-        _x = Verify.RandomArray(n, 1);
-        _hScalar = Verify.RandomArray(h, 2);
-        _cScalar = Verify.RandomArray(h, 3);
-        _hSimd = (float[])_hScalar.Clone();
-        _cSimd = (float[])_cScalar.Clone();
-        for (int t = 0; t < 3; t++)
-        {
-            _scalar.Step(_x, _hScalar, _cScalar);
-            _cell.Step(_x, _hSimd, _cSimd);
-            Verify.Close($"Step {Shape} h (step {t + 1})", _hSimd, _hScalar, Verify.StateTolerance);
-            Verify.Close($"Step {Shape} c (step {t + 1})", _cSimd, _cScalar, Verify.StateTolerance);
-        }
         _weights = Verify.RandomArray(4 * h * (n + h), 4);
     }
 
