@@ -298,7 +298,7 @@ internal sealed class LstmEmitter
     {
         var l = _l;
         var e = _e;
-        var unitSizes = l.Panels().Select(p => p.Units).Distinct().ToList();
+        var unitSizes = l.PanelUnits().ToList();
         foreach (var units in unitSizes)
         {
             EmitAct(isa, units, record: false);
@@ -479,7 +479,7 @@ internal sealed class LstmEmitter
     {
         var l = _l;
         var e = _e;
-        foreach (var units in l.Panels().Select(p => p.Units).Distinct())
+        foreach (var units in l.PanelUnits())
         {
             EmitActBack(isa, units);
         }
@@ -581,25 +581,21 @@ internal sealed class LstmEmitter
         w.Open("for (int t = steps - 1; t >= 0; t--)");
         w.Open("for (int s = 0; s < batch; s++)");
         w.Line("int row = (t * batch) + s;");
-        foreach (var (firstUnit, units, _, gateOffset) in l.Panels().Take(l.FullPanels > 0 ? 1 : 0))
+        // One call per panel: full panels in a loop, the narrower tail panel (if any) after it.
+        foreach (var full in new[] { true, false })
         {
-            w.Open($"for (int p = 0; p < {I(l.FullPanels)}; p++)");
-            w.Line($"int u = (row * {I(l.H)}) + (p * {I(l.UnitsPerPanel)});");
-            w.Line($"int su = (s * {I(l.H)}) + (p * {I(l.UnitsPerPanel)});");
-            w.Line($"int g = (row * {I(l.G)}) + (p * {I(l.PanelWidth)});");
-            w.Line($"{ActBackName(isa, units)}({At("gates", "g")}, {At("tanhC", "u")}, {At("cs", "u")}, {At("dOut", "u")}, {At("dh", "su")}, {At("dc", "su")}, {At("da", "g")});");
-            w.Close();
-        }
+            var units = full ? l.UnitsPerPanel : l.TailUnits;
+            if (units == 0 || (full && l.FullPanels == 0))
+            {
+                continue;
+            }
 
-        if (l.TailUnits > 0)
-        {
-            var uo = l.FullPanels * l.UnitsPerPanel;
-            var go = l.FullPanels * l.PanelWidth;
-            w.Open(string.Empty);
-            w.Line($"int u = (row * {I(l.H)}) + {I(uo)};");
-            w.Line($"int su = (s * {I(l.H)}) + {I(uo)};");
-            w.Line($"int g = (row * {I(l.G)}) + {I(go)};");
-            w.Line($"{ActBackName(isa, l.TailUnits)}({At("gates", "g")}, {At("tanhC", "u")}, {At("cs", "u")}, {At("dOut", "u")}, {At("dh", "su")}, {At("dc", "su")}, {At("da", "g")});");
+            var panel = full ? "p" : I(l.FullPanels);
+            w.Open(full ? $"for (int p = 0; p < {I(l.FullPanels)}; p++)" : string.Empty);
+            w.Line($"int u = (row * {I(l.H)}) + ({panel} * {I(l.UnitsPerPanel)});");
+            w.Line($"int su = (s * {I(l.H)}) + ({panel} * {I(l.UnitsPerPanel)});");
+            w.Line($"int g = (row * {I(l.G)}) + ({panel} * {I(l.PanelWidth)});");
+            w.Line($"{ActBackName(isa, units)}({At("gates", "g")}, {At("tanhC", "u")}, {At("cs", "u")}, {At("dOut", "u")}, {At("dh", "su")}, {At("dc", "su")}, {At("da", "g")});");
             w.Close();
         }
 
@@ -918,7 +914,6 @@ internal sealed class LstmEmitter
         w.Line();
 
         // Transposition for the backward pass.
-        var panels = TransposedPanels();
         w.Line("/// <summary>Copies the weights into column panels of Wᵀ so the input and state gradients are also contiguous vector loads.</summary>");
         w.Open($"private static void SimdTranspose({ReadOnlySpan}<{e}> w, {Span}<{e}> wt)");
         w.Open($"for (int row = 0; row < {I(l.G)}; row++)");
@@ -935,7 +930,6 @@ internal sealed class LstmEmitter
         w.Close();
         w.Close();
         w.Close();
-        _ = panels;
     }
 
     private void EmitLayoutChecks(SourceWriter w)

@@ -52,17 +52,17 @@ internal sealed class LstmLayout
 
     public long ParameterCount { get; }
 
-    /// <summary>The panels as (first unit, units, offset of its weights, offset of its gate rows).</summary>
-    public IEnumerable<(int FirstUnit, int Units, long WeightOffset, int GateOffset)> Panels()
+    /// <summary>The distinct panel widths in units: the full width (if any full panel) and the tail's (if any).</summary>
+    public IEnumerable<int> PanelUnits()
     {
-        for (var p = 0; p < FullPanels; p++)
+        if (FullPanels > 0)
         {
-            yield return (p * UnitsPerPanel, UnitsPerPanel, (long)p * K * PanelWidth, p * PanelWidth);
+            yield return UnitsPerPanel;
         }
 
         if (TailUnits > 0)
         {
-            yield return (FullPanels * UnitsPerPanel, TailUnits, (long)FullPanels * K * PanelWidth, FullPanels * PanelWidth);
+            yield return TailUnits;
         }
     }
 
