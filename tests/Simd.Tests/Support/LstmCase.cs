@@ -56,6 +56,46 @@ internal sealed class LstmCase
 
     public double[] FinalCellGradient { get; }
 
+    /// <summary>
+    /// The largest Σ|term| of any gate pre-activation: Σ|W_ih|·max|x| + Σ|W_hh|·max|h| + |b_ih| + |b_hh| over a row,
+    /// with |h| ≤ 1 (h0 is drawn from (−1, 1) and later h = o·tanh c). Rounding errors of a sum scale with it.
+    /// </summary>
+    public double PreactivationMagnitude()
+    {
+        var maxInput = Inputs.Length == 0 ? 0 : Inputs.Max(Math.Abs);
+        var worst = 0.0;
+        for (var row = 0; row < 4 * H; row++)
+        {
+            var sum = Math.Abs(BiasIh[row]) + Math.Abs(BiasHh[row]);
+            for (var k = 0; k < I; k++)
+            {
+                sum += Math.Abs(WeightIh[(row * I) + k]) * maxInput;
+            }
+
+            for (var k = 0; k < H; k++)
+            {
+                sum += Math.Abs(WeightHh[(row * H) + k]);
+            }
+
+            worst = Math.Max(worst, sum);
+        }
+
+        return worst;
+    }
+
+    /// <summary>
+    /// Forward tolerance for a cell whose arithmetic has unit roundoff <paramref name="unitRoundoff"/> and whose
+    /// activations are accurate to <paramref name="activationError"/>. A pre-activation sums I+H+2 terms whose
+    /// rounding errors add like a random walk, about u·√(I+H+2)·Σ|term|; the activations add their own error; the
+    /// cell state, which grows by at most 1 a step from |c0|, is rounded relative to its size every step. A factor of
+    /// 4 covers the gate products, the recurrence and the spread of the random walk (observed errors stay 8–60× below).
+    /// </summary>
+    public double ForwardTolerance(double unitRoundoff, double activationError)
+    {
+        var cellBound = Cell0.Max(Math.Abs) + Steps;
+        return 4 * ((unitRoundoff * Math.Sqrt(I + H + 2) * PreactivationMagnitude()) + activationError + (unitRoundoff * Steps * cellBound));
+    }
+
     public LstmReference Reference() => new(I, H, WeightIh, WeightHh, BiasIh, BiasHh);
 
     public void Load(ILstmCell<float> cell) =>
