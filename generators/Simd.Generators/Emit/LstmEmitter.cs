@@ -312,8 +312,12 @@ internal sealed class LstmEmitter
                 var w = _k;
                 w.Line(Opt);
                 w.Open($"private static void {GroupName(isa, rows, record, half)}(ref {e} w, {(half ? "ref ushort wq, " : string.Empty)}ref {e} x, ref {e} hPrev, ref {e} cPrev, ref {e} cOut, ref {e} hOut{(record ? $", ref {e} gates, ref {e} tanhC" : string.Empty)})");
-                w.Line($"{Span}<{e}> scratch = stackalloc {e}[{I(rows * l.PanelWidth)}];");
-                w.Line($"ref {e} scr = ref {Marshal}.GetReference(scratch);");
+                if (!Fused(isa) || l.TailUnits > 0)
+                {
+                    w.Line($"{Span}<{e}> scratch = stackalloc {e}[{I(rows * l.PanelWidth)}];");
+                    w.Line($"ref {e} scr = ref {Marshal}.GetReference(scratch);");
+                }
+
                 EmitPanel(w, isa, rows, record, half, l.UnitsPerPanel, full: true);
                 if (l.TailUnits > 0)
                 {
@@ -334,6 +338,12 @@ internal sealed class LstmEmitter
         EmitForwardTapeCore(isa);
     }
 
+    /// <summary>
+    /// Whether full panels finish the cell update inside the tile: on the Vector512 path one tile of four vectors is
+    /// exactly a panel's four gates; narrower paths split a panel over several tiles and go through scratch.
+    /// </summary>
+    private static bool Fused(Isa isa) => isa.Bytes == 64;
+
     private void EmitPanel(SourceWriter w, Isa isa, int rows, bool record, bool half, int units, bool full)
     {
         var l = _l;
@@ -346,6 +356,20 @@ internal sealed class LstmEmitter
         var tiles = ColumnTiles(isa, width);
         if (!OpenPanels(w, full, declareUnits: true))
         {
+            return;
+        }
+
+        if (full && Fused(isa))
+        {
+            // One tile holds a whole panel's i, f, g, o gates: finish the cell update in registers, no scratch.
+            var epilogue = new LstmEpilogue(l.H, l.G, record);
+            var chunks = tiles[0].Chunks;
+            var (bfloat16, start) = half ? BFloat16Chunks(chunks, 0, width) : (null, 0);
+            var name = _tiles.Get(isa, chunks, rows, segments, TileInit.Bias, width, bfloat16, epilogue);
+            var weights = half ? "wq" : "w";
+            var state = $"{At("cPrev", "uOff")}, {At("cOut", "uOff")}, {At("hOut", "uOff")}" + (record ? $", {At("gates", "gOff")}, {At("tanhC", "uOff")}" : string.Empty);
+            w.Line($"{name}({state}, {At(weights, $"wOff + {I(start)}")}, ref x, {At(weights, $"wOff + {I(((long)l.I * width) + start)}")}, ref hPrev, {At("w", $"{I(l.BiasIhOffset)} + gOff")}, {At("w", $"{I(l.BiasHhOffset)} + gOff")});");
+            w.Close();
             return;
         }
 

@@ -10,6 +10,13 @@ namespace Simd.Generators.Emit;
 /// </summary>
 internal readonly record struct BFloat16Chunk(int Memory, char Mode);
 
+/// <summary>
+/// Instead of storing the gate pre-activations, finish the LSTM cell update in registers: the tile's four chunks are
+/// one panel's i, f, g and o gates. Rows are samples <see cref="HiddenStride"/> apart in c and h and
+/// <see cref="GateStride"/> apart in the recorded gates; <see cref="Record"/> also stores gates and tanh(c) for backward.
+/// </summary>
+internal sealed record LstmEpilogue(int HiddenStride, int GateStride, bool Record);
+
 /// <summary>How a tile's accumulators start.</summary>
 internal enum TileInit
 {
@@ -60,9 +67,10 @@ internal sealed class TileEmitter
     /// <param name="init">How accumulators start.</param>
     /// <param name="destinationRowStride">Elements between destination rows.</param>
     /// <param name="bfloat16">When not null, the matrix operand is bfloat16 (<c>ref ushort</c>) and this says where each chunk is stored.</param>
-    public string Get(Isa isa, IReadOnlyList<int> chunks, int rows, IReadOnlyList<Segment> segments, TileInit init, int destinationRowStride, IReadOnlyList<BFloat16Chunk>? bfloat16 = null)
+    /// <param name="epilogue">When not null, the tile ends with the LSTM cell update instead of storing to <c>dst</c>.</param>
+    public string Get(Isa isa, IReadOnlyList<int> chunks, int rows, IReadOnlyList<Segment> segments, TileInit init, int destinationRowStride, IReadOnlyList<BFloat16Chunk>? bfloat16 = null, LstmEpilogue? epilogue = null)
     {
-        var key = string.Join("|", isa.Name, string.Join(",", chunks), rows, string.Join(";", segments), init, destinationRowStride, bfloat16 is null ? "float" : string.Join(",", bfloat16));
+        var key = string.Join("|", isa.Name, string.Join(",", chunks), rows, string.Join(";", segments), init, destinationRowStride, bfloat16 is null ? "float" : string.Join(",", bfloat16), epilogue);
         if (_names.TryGetValue(key, out var existing))
         {
             return existing;
@@ -71,6 +79,7 @@ internal sealed class TileEmitter
         var name = "Tile" + isa.Name + "_" + SourceWriter.Int(_names.Count);
         _names.Add(key, name);
         _half = bfloat16;
+        _epilogue = epilogue;
         Emit(name, chunks, rows, segments, init, destinationRowStride);
         return name;
     }
@@ -79,13 +88,22 @@ internal sealed class TileEmitter
 
     private IReadOnlyList<BFloat16Chunk>? _half;
 
+    private LstmEpilogue? _epilogue;
+
     private string MatrixType => _half is null ? _v.Element : "ushort";
 
     private void Emit(string name, IReadOnlyList<int> chunks, int rows, IReadOnlyList<Segment> segments, TileInit init, int destinationRowStride)
     {
         var e = _v.Element;
         var w = _methods;
-        var parameters = new List<string> { $"ref {e} dst" };
+        var parameters = _epilogue is null
+            ? new List<string> { $"ref {e} dst" }
+            : new List<string> { $"ref {e} cPrev", $"ref {e} cOut", $"ref {e} hOut" };
+        if (_epilogue is { Record: true })
+        {
+            parameters.Add($"ref {e} gates");
+            parameters.Add($"ref {e} tanhC");
+        }
         for (var i = 0; i < segments.Count; i++)
         {
             parameters.Add($"ref {MatrixType} m{i}");
@@ -177,18 +195,57 @@ internal sealed class TileEmitter
             }
         }
 
-        for (var c = 0; c < chunks.Count; c++)
+        if (_epilogue is not null)
         {
-            for (var r = 0; r < rows; r++)
+            EmitLstmEpilogue(w, chunks, rows, sets, _epilogue);
+        }
+        else
+        {
+            for (var c = 0; c < chunks.Count; c++)
             {
-                var value = sets == 2 ? $"a{r}_{c}_0 + a{r}_{c}_1" : $"a{r}_{c}_0";
-                w.Line(_v.Store(chunks[c], value, "dst", SourceWriter.Int((r * destinationRowStride) + offsets[c])));
+                for (var r = 0; r < rows; r++)
+                {
+                    var value = sets == 2 ? $"a{r}_{c}_0 + a{r}_{c}_1" : $"a{r}_{c}_0";
+                    w.Line(_v.Store(chunks[c], value, "dst", SourceWriter.Int((r * destinationRowStride) + offsets[c])));
+                }
             }
         }
 
         w.Close();
         w.Line();
     }
+
+    private void EmitLstmEpilogue(SourceWriter w, IReadOnlyList<int> chunks, int rows, int sets, LstmEpilogue epilogue)
+    {
+        var width = chunks[0];
+        string Gate(int r, int c) => sets == 2 ? $"(a{r}_{c}_0 + a{r}_{c}_1)" : $"a{r}_{c}_0";
+        for (var r = 0; r < rows; r++)
+        {
+            var at = SourceWriter.Int(r * epilogue.HiddenStride);
+            w.Open(string.Empty);
+            w.Line($"var gi = {MathClassName}.Sigmoid({Gate(r, 0)});");
+            w.Line($"var gf = {MathClassName}.Sigmoid({Gate(r, 1)});");
+            w.Line($"var gg = {MathClassName}.Tanh({Gate(r, 2)});");
+            w.Line($"var go = {MathClassName}.Sigmoid({Gate(r, 3)});");
+            w.Line($"var cn = {MathClassName}.MulAdd(gf, {_v.Load(width, "cPrev", at)}, gi * gg);");
+            w.Line($"var tc = {MathClassName}.Tanh(cn);");
+            w.Line(_v.Store(width, "cn", "cOut", at));
+            w.Line(_v.Store(width, "go * tc", "hOut", at));
+            if (epilogue.Record)
+            {
+                var gates = r * epilogue.GateStride;
+                w.Line(_v.Store(width, "gi", "gates", SourceWriter.Int(gates)));
+                w.Line(_v.Store(width, "gf", "gates", SourceWriter.Int(gates + width)));
+                w.Line(_v.Store(width, "gg", "gates", SourceWriter.Int(gates + (2 * width))));
+                w.Line(_v.Store(width, "go", "gates", SourceWriter.Int(gates + (3 * width))));
+                w.Line(_v.Store(width, "tc", "tanhC", at));
+            }
+
+            w.Close();
+        }
+    }
+
+    private const string MathClassName = VecText.MathClass;
 
     private void Slot(SourceWriter w, int segment, Segment seg, int step, int set, IReadOnlyList<int> chunks, int[] offsets, int rows)
     {
