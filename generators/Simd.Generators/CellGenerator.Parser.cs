@@ -29,7 +29,7 @@ public sealed partial class CellGenerator
         var attribute = context.Attributes[0];
         var location = ToInfo(syntax.Identifier.GetLocation());
         var attributeLocation = ToInfo(attribute.ApplicationSyntaxReference?.GetSyntax(ct).GetLocation()) ?? location;
-        var attributeName = kind switch { _ => "LstmCell" };
+        const string attributeName = "LstmCell";
         var diagnostics = new List<DiagnosticInfo>();
 
         void Report(string id, LocationInfo? where, params string[] args) =>

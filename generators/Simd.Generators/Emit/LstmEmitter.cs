@@ -932,8 +932,13 @@ internal sealed class LstmEmitter
         Dispatch(w, "Backward", $"ref {Marshal}.GetReference(wt), ref {Marshal}.GetReference(xs), ref {Marshal}.GetReference(hs), ref {Marshal}.GetReference(cs), ref {Marshal}.GetReference(gates), ref {Marshal}.GetReference(tanhC), ref {Marshal}.GetReference(da), ref {Marshal}.GetReference(dh), ref {Marshal}.GetReference(dc), ref {Marshal}.GetReference(outputGradients), ref {Marshal}.GetReference(inputGradients), ref {Marshal}.GetReference(parameterGradients), steps, batch");
         w.Line("dh.Slice(0, batch * HiddenSize).CopyTo(initialHiddenGradient);");
         w.Line("dc.Slice(0, batch * HiddenSize).CopyTo(initialCellGradient);");
-        w.Line($"global::Simd.Kernels.RowSums.AddTo(da.Slice(0, steps * batch * {I(l.G)}), {I(l.G)}, parameterGradients.Slice({I(l.BiasIhOffset)}, {I(l.G)}));");
-        w.Line($"global::Simd.Kernels.RowSums.AddTo(da.Slice(0, steps * batch * {I(l.G)}), {I(l.G)}, parameterGradients.Slice({I(l.BiasHhOffset)}, {I(l.G)}));");
+        w.Line("// Both biases get the same gradient, Σ over steps and samples of the gate gradients: sum once, into the");
+        w.Line("// transposed-weight region, which this pass no longer needs, then add the sums to both.");
+        w.Line($"{Span}<{e}> biasSums = wt.Slice(0, {I(l.G)});");
+        w.Line("biasSums.Clear();");
+        w.Line($"global::Simd.Kernels.RowSums.AddTo(da.Slice(0, steps * batch * {I(l.G)}), {I(l.G)}, biasSums);");
+        w.Line($"global::Simd.Kernels.RowSums.AddTo(biasSums, {I(l.G)}, parameterGradients.Slice({I(l.BiasIhOffset)}, {I(l.G)}));");
+        w.Line($"global::Simd.Kernels.RowSums.AddTo(biasSums, {I(l.G)}, parameterGradients.Slice({I(l.BiasHhOffset)}, {I(l.G)}));");
         w.Close();
         w.Line();
 

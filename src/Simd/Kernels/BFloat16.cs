@@ -39,18 +39,6 @@ public static class BFloat16
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float ToSingle(ushort value) => BitConverter.UInt32BitsToSingle((uint)value << 16);
 
-    /// <summary>Converts every element of <paramref name="source"/> to bfloat16.</summary>
-    /// <param name="source">Floats to convert.</param>
-    /// <param name="destination">Receives the bfloat16 bits; same length as <paramref name="source"/>.</param>
-    public static void FromSingle(ReadOnlySpan<float> source, Span<ushort> destination)
-    {
-        Guard.Length(destination.Length, source.Length, nameof(destination), "source.Length");
-        for (var i = 0; i < source.Length; i++)
-        {
-            destination[i] = FromSingle(source[i]);
-        }
-    }
-
     /// <summary>
     /// Converts one weight row to the interleaved layout: within each whole block of 32, element j goes to position 2j
     /// and element j + 16 to position 2j + 1; the remaining elements keep their positions and are plain bfloat16.

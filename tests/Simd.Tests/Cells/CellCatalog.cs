@@ -49,6 +49,4 @@ public static class CellCatalog
     public static ILstmCell<float> Single(string shape) => Singles[shape]();
 
     public static ILstmCell<double> Double(string shape) => Doubles[shape]();
-
-    public static IEnumerable<string> AllSingleShapes => Singles.Keys.ToArray();
 }

@@ -105,8 +105,6 @@ internal sealed class LstmCase
 
     public static float[] ToFloat(double[] values) => values.Select(static v => (float)v).ToArray();
 
-    public static double[] ToDouble(float[] values) => values.Select(static v => (double)v).ToArray();
-
     public override string ToString() => $"I={I} H={H} T={Steps} B={Batch}";
 
     private static double[] Uniform(Random random, int count, double bound) =>
