@@ -29,7 +29,7 @@ public sealed partial class CellGenerator
         var attribute = context.Attributes[0];
         var location = ToInfo(syntax.Identifier.GetLocation());
         var attributeLocation = ToInfo(attribute.ApplicationSyntaxReference?.GetSyntax(ct).GetLocation()) ?? location;
-        const string attributeName = "LstmCell";
+        var attributeName = CellSpec.AttributeNameOf(kind);
         var diagnostics = new List<DiagnosticInfo>();
 
         void Report(string id, LocationInfo? where, params string[] args) =>
@@ -56,8 +56,23 @@ public sealed partial class CellGenerator
 
         var element = ElementKind.Single;
         var bfloat16 = false;
+        var relu = false;
+        var resetBefore = false;
         foreach (var named in attribute.NamedArguments)
         {
+            // The generator knows the runtime's enums by value, not by reference: RnnNonlinearity.Relu = 1,
+            // GruReset.BeforeRecurrentProduct = 1.
+            if (named.Key is "Nonlinearity" or "Reset" && named.Value.Value is int option)
+            {
+                if (option is not (0 or 1))
+                {
+                    Report(Descriptors.UnknownOption.Id, attributeLocation, named.Key, attributeName, type.Name, option.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                }
+
+                relu |= named.Key == "Nonlinearity" && option == 1;
+                resetBefore |= named.Key == "Reset" && option == 1;
+            }
+
             if (named.Key == "InferenceWeights" && named.Value.Value is int format)
             {
                 // WeightFormat.BFloat16 = 1; the generator knows the runtime's enum by value, not by reference.
@@ -88,7 +103,7 @@ public sealed partial class CellGenerator
 
         if (inputSize >= 1 && hiddenSize >= 1)
         {
-            var parameterCount = LstmLayout.CountParameters(inputSize, hiddenSize);
+            var parameterCount = CellSpec.CountParameters(kind, inputSize, hiddenSize);
             if (parameterCount > MaxArrayLength)
             {
                 Report(Descriptors.TooManyParameters.Id, attributeLocation, attributeName, type.Name,
@@ -143,7 +158,7 @@ public sealed partial class CellGenerator
         }
 
         var ns = type.ContainingNamespace.IsGlobalNamespace ? null : string.Join(".", type.ContainingNamespace.ToDisplayString().Split('.').Select(Escape));
-        var spec = new CellSpec(kind, ns, Escape(type.Name), new EquatableArray<string>(containing.ToArray()), inputSize, hiddenSize, element, bfloat16);
+        var spec = new CellSpec(kind, ns, Escape(type.Name), new EquatableArray<string>(containing.ToArray()), inputSize, hiddenSize, element, bfloat16, relu, resetBefore);
         return new ParseResult(spec, default);
     }
 

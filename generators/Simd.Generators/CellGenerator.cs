@@ -24,16 +24,21 @@ public sealed partial class CellGenerator : IIncrementalGenerator
 
     internal const string LstmAttributeName = "Simd.LstmCellAttribute";
 
+    internal const string RnnAttributeName = "Simd.RnnCellAttribute";
+
+    internal const string GruAttributeName = "Simd.GruCellAttribute";
+
     /// <inheritdoc />
     public void Initialize(IncrementalGeneratorInitializationContext context)
     {
-        var parsed = context.SyntaxProvider
-            .ForAttributeWithMetadataName(
-                LstmAttributeName,
-                static (node, _) => node is Microsoft.CodeAnalysis.CSharp.Syntax.ClassDeclarationSyntax or Microsoft.CodeAnalysis.CSharp.Syntax.RecordDeclarationSyntax,
-                static (ctx, ct) => Parse(ctx, CellKind.Lstm, ct))
-            .WithTrackingName(ParseStep);
+        // One pipeline per attribute, each item cached on its own: editing one cell re-emits only that cell.
+        Register(context, Cells(context, LstmAttributeName, CellKind.Lstm));
+        Register(context, Cells(context, RnnAttributeName, CellKind.Rnn));
+        Register(context, Cells(context, GruAttributeName, CellKind.Gru));
+    }
 
+    private static void Register(IncrementalGeneratorInitializationContext context, IncrementalValuesProvider<ParseResult> parsed)
+    {
         var specs = parsed
             .Where(static r => r.Spec is not null)
             .Select(static (r, _) => r.Spec!)
@@ -45,7 +50,12 @@ public sealed partial class CellGenerator : IIncrementalGenerator
             .WithTrackingName(DiagnosticStep);
 
         context.RegisterSourceOutput(specs, static (spc, spec) =>
-            spc.AddSource(spec.HintName, LstmEmitter.Emit(spec)));
+            spc.AddSource(spec.HintName, spec.Kind switch
+            {
+                CellKind.Rnn => RnnEmitter.Emit(spec),
+                CellKind.Gru => GruEmitter.Emit(spec),
+                _ => LstmEmitter.Emit(spec),
+            }));
 
         context.RegisterSourceOutput(diagnostics, static (spc, list) =>
         {
@@ -58,4 +68,11 @@ public sealed partial class CellGenerator : IIncrementalGenerator
             }
         });
     }
+
+    private static IncrementalValuesProvider<ParseResult> Cells(IncrementalGeneratorInitializationContext context, string attribute, CellKind kind) =>
+        context.SyntaxProvider.ForAttributeWithMetadataName(
+            attribute,
+            static (node, _) => node is Microsoft.CodeAnalysis.CSharp.Syntax.ClassDeclarationSyntax or Microsoft.CodeAnalysis.CSharp.Syntax.RecordDeclarationSyntax,
+            (ctx, ct) => Parse(ctx, kind, ct))
+        .WithTrackingName(ParseStep);
 }

@@ -72,6 +72,14 @@ internal static class Descriptors
         DiagnosticSeverity.Error,
         isEnabledByDefault: true);
 
+    public static readonly DiagnosticDescriptor UnknownOption = new(
+        "SIMD0009",
+        "Unknown option value",
+        "'{0}' of [{1}] on '{2}' is {3}, which is not a named value of its enum; use one of the enum's members",
+        Category,
+        DiagnosticSeverity.Error,
+        isEnabledByDefault: true);
+
     private static readonly Dictionary<string, DiagnosticDescriptor> ById = new()
     {
         [SizeNotPositive.Id] = SizeNotPositive,
@@ -82,6 +90,7 @@ internal static class Descriptors
         [HiddenTooLarge.Id] = HiddenTooLarge,
         [NotPlainClass.Id] = NotPlainClass,
         [BFloat16NeedsFloat.Id] = BFloat16NeedsFloat,
+        [UnknownOption.Id] = UnknownOption,
     };
 
     public static DiagnosticDescriptor Get(string id) => ById[id];

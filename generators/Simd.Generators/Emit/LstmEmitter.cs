@@ -78,13 +78,7 @@ internal sealed class LstmEmitter
         w.Open($"partial class {_spec.TypeName} : {iface}");
         EmitPublicApi(w);
         w.Line();
-        w.Line($"int {iface}.InputSize => InputSize;");
-        w.Line($"int {iface}.HiddenSize => HiddenSize;");
-        w.Line($"int {iface}.ParameterCount => ParameterCount;");
-        w.Line($"int {iface}.WeightIndex(int row, int column) => WeightIndex(row, column);");
-        w.Line($"int {iface}.BiasIhIndex(int row) => BiasIhIndex(row);");
-        w.Line($"int {iface}.BiasHhIndex(int row) => BiasHhIndex(row);");
-        w.Line($"global::Simd.Tape<{_e}> {iface}.CreateTape(int maxSteps, int maxBatch) => CreateTape(maxSteps, maxBatch);");
+        CellApi.EmitExplicitMembers(w, _e);
         w.Line();
         w.Line("/// <summary>Shape-specialized kernels for this cell, one set per instruction-set path.</summary>");
         w.Open("private static class SimdLstmKernels");

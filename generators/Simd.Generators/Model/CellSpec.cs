@@ -13,6 +13,8 @@ internal enum ElementKind
 internal enum CellKind
 {
     Lstm,
+    Rnn,
+    Gru,
 }
 
 /// <summary>
@@ -27,8 +29,33 @@ internal sealed record CellSpec(
     int InputSize,
     int HiddenSize,
     ElementKind Element,
-    bool BFloat16Inference)
+    bool BFloat16Inference,
+    bool Relu = false,
+    bool ResetBefore = false)
 {
+    /// <summary>The attribute's name as written in source, for messages.</summary>
+    public string AttributeName => AttributeNameOf(Kind);
+
+    /// <summary>The attribute's name as written in source (without the <c>Attribute</c> suffix).</summary>
+    public static string AttributeNameOf(CellKind kind) => kind switch
+    {
+        CellKind.Rnn => "RnnCell",
+        CellKind.Gru => "GruCell",
+        _ => "LstmCell",
+    };
+
+    /// <summary>Gate blocks of rows in PyTorch's weight matrices: 4 (i, f, g, o), 3 (r, z, n) or 1.</summary>
+    public static int GatesOf(CellKind kind) => kind switch
+    {
+        CellKind.Rnn => 1,
+        CellKind.Gru => 3,
+        _ => 4,
+    };
+
+    /// <summary>PyTorch's parameter count: g·H·(I+H) weights and 2·g·H biases.</summary>
+    public static long CountParameters(CellKind kind, int inputSize, int hiddenSize) =>
+        (GatesOf(kind) * (long)hiddenSize * ((long)inputSize + hiddenSize)) + (2L * GatesOf(kind) * hiddenSize);
+
     /// <summary>A file name unique to the declared type.</summary>
     public string HintName =>
         ((Namespace is null ? string.Empty : Namespace + ".")

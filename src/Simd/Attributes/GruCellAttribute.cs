@@ -1,0 +1,50 @@
+using System;
+
+namespace Simd;
+
+/// <summary>
+/// Generates a shape-specialized GRU cell (PyTorch <c>nn.GRU</c> layout, gate order r, z, n;
+/// h' = (1 − z) ⊙ n + z ⊙ h) into the annotated <c>partial</c> class, with the same members as an LSTM cell except
+/// the cell state.
+/// </summary>
+/// <remarks>Bad arguments are reported at compile time with <c>SIMD</c> diagnostics, as for <see cref="LstmCellAttribute"/>.</remarks>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = false, Inherited = false)]
+public sealed class GruCellAttribute : Attribute
+{
+    /// <summary>Declares a GRU cell with the given input and hidden sizes.</summary>
+    /// <param name="inputSize">Length of each input vector x_t; at least 1.</param>
+    /// <param name="hiddenSize">Length of the hidden state; at least 1.</param>
+    public GruCellAttribute(int inputSize, int hiddenSize)
+    {
+        InputSize = inputSize;
+        HiddenSize = hiddenSize;
+    }
+
+    /// <summary>Length of each input vector.</summary>
+    public int InputSize { get; }
+
+    /// <summary>Length of the hidden state.</summary>
+    public int HiddenSize { get; }
+
+    /// <summary>Where the reset gate applies; <see cref="GruReset.AfterRecurrentProduct"/> (PyTorch's) by default.</summary>
+    public GruReset Reset { get; set; } = GruReset.AfterRecurrentProduct;
+
+    /// <summary>Element type: <see cref="float"/> (the default) or <see cref="double"/>.</summary>
+    public Type ElementType { get; set; } = typeof(float);
+}
+
+/// <summary>The two published GRU variants, which differ in where the reset gate r applies in the candidate n.</summary>
+public enum GruReset
+{
+    /// <summary>
+    /// n = tanh(W_in x + b_in + r ⊙ (W_hn h + b_hn)): PyTorch, cuDNN, Keras <c>reset_after=True</c>,
+    /// ONNX <c>linear_before_reset=1</c>.
+    /// </summary>
+    AfterRecurrentProduct = 0,
+
+    /// <summary>
+    /// n = tanh(W_in x + b_in + W_hn (r ⊙ h) + b_hn): the original paper, ONNX's default
+    /// <c>linear_before_reset=0</c>, Keras <c>reset_after=False</c>.
+    /// </summary>
+    BeforeRecurrentProduct = 1,
+}

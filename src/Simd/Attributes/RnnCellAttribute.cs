@@ -1,0 +1,45 @@
+using System;
+
+namespace Simd;
+
+/// <summary>
+/// Generates a shape-specialized vanilla RNN cell (PyTorch <c>nn.RNN</c> semantics:
+/// h' = act(W_ih x + b_ih + W_hh h + b_hh)) into the annotated <c>partial</c> class, with the same members as an
+/// LSTM cell except the cell state: inference steps, a taped sequence forward, backward through time, seeded
+/// initialisation and PyTorch-layout import and export.
+/// </summary>
+/// <remarks>Bad arguments are reported at compile time with <c>SIMD</c> diagnostics, as for <see cref="LstmCellAttribute"/>.</remarks>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = false, Inherited = false)]
+public sealed class RnnCellAttribute : Attribute
+{
+    /// <summary>Declares an RNN cell with the given input and hidden sizes.</summary>
+    /// <param name="inputSize">Length of each input vector x_t; at least 1.</param>
+    /// <param name="hiddenSize">Length of the hidden state; at least 1.</param>
+    public RnnCellAttribute(int inputSize, int hiddenSize)
+    {
+        InputSize = inputSize;
+        HiddenSize = hiddenSize;
+    }
+
+    /// <summary>Length of each input vector.</summary>
+    public int InputSize { get; }
+
+    /// <summary>Length of the hidden state.</summary>
+    public int HiddenSize { get; }
+
+    /// <summary>The nonlinearity (PyTorch's <c>nonlinearity</c> argument); tanh by default.</summary>
+    public RnnNonlinearity Nonlinearity { get; set; } = RnnNonlinearity.Tanh;
+
+    /// <summary>Element type: <see cref="float"/> (the default) or <see cref="double"/>.</summary>
+    public Type ElementType { get; set; } = typeof(float);
+}
+
+/// <summary>The nonlinearity of an <see cref="RnnCellAttribute"/> cell.</summary>
+public enum RnnNonlinearity
+{
+    /// <summary>h' = tanh(pre-activation), PyTorch's default.</summary>
+    Tanh = 0,
+
+    /// <summary>h' = max(0, pre-activation).</summary>
+    Relu = 1,
+}
