@@ -19,6 +19,9 @@ public sealed partial class CellGenerator
     /// </summary>
     internal const int MaxHiddenSize = 4096;
 
+    /// <summary>Most stacked layers a declaration may ask for; deeper recurrent stacks are rare and each layer adds generated code.</summary>
+    internal const int MaxLayers = 16;
+
     /// <summary>Largest element count of a .NET array (Array.MaxLength).</summary>
     internal const long MaxArrayLength = 0x7FFFFFC7;
 
@@ -58,6 +61,9 @@ public sealed partial class CellGenerator
         var bfloat16 = false;
         var relu = false;
         var resetBefore = false;
+        var layers = 1;
+        var bidirectional = false;
+        var projection = 0;
         foreach (var named in attribute.NamedArguments)
         {
             // The generator knows the runtime's enums by value, not by reference: RnnNonlinearity.Relu = 1,
@@ -71,6 +77,19 @@ public sealed partial class CellGenerator
 
                 relu |= named.Key == "Nonlinearity" && option == 1;
                 resetBefore |= named.Key == "Reset" && option == 1;
+            }
+
+            switch (named.Key)
+            {
+                case "Layers" when named.Value.Value is int count:
+                    layers = count;
+                    break;
+                case "Bidirectional" when named.Value.Value is bool both:
+                    bidirectional = both;
+                    break;
+                case "ProjectionSize" when named.Value.Value is int size:
+                    projection = size;
+                    break;
             }
 
             if (named.Key == "InferenceWeights" && named.Value.Value is int format)
@@ -96,14 +115,29 @@ public sealed partial class CellGenerator
             }
         }
 
+        if (layers < 1 || layers > MaxLayers)
+        {
+            Report(Descriptors.BadStructure.Id, attributeLocation, "Layers", attributeName, type.Name, layers.ToString(System.Globalization.CultureInfo.InvariantCulture), "from 1 to " + MaxLayers.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        if (projection < 0 || (projection > 0 && projection >= hiddenSize))
+        {
+            Report(Descriptors.BadStructure.Id, attributeLocation, "ProjectionSize", attributeName, type.Name, projection.ToString(System.Globalization.CultureInfo.InvariantCulture), "0 (no projection) or from 1 to hiddenSize − 1");
+        }
+
+        if (bfloat16 && (layers > 1 || bidirectional))
+        {
+            Report(Descriptors.BadStructure.Id, attributeLocation, "InferenceWeights", attributeName, type.Name, "BFloat16", "Float32 when Layers > 1 or Bidirectional (bfloat16 inference weights are for single cells)");
+        }
+
         if (bfloat16 && element != ElementKind.Single)
         {
             Report(Descriptors.BFloat16NeedsFloat.Id, attributeLocation, type.Name);
         }
 
-        if (inputSize >= 1 && hiddenSize >= 1)
+        if (inputSize >= 1 && hiddenSize >= 1 && layers is >= 1 and <= MaxLayers && projection >= 0 && projection < hiddenSize)
         {
-            var parameterCount = CellSpec.CountParameters(kind, inputSize, hiddenSize);
+            var parameterCount = CellSpec.CountNetworkParameters(kind, inputSize, hiddenSize, layers, bidirectional, projection);
             if (parameterCount > MaxArrayLength)
             {
                 Report(Descriptors.TooManyParameters.Id, attributeLocation, attributeName, type.Name,
@@ -158,7 +192,7 @@ public sealed partial class CellGenerator
         }
 
         var ns = type.ContainingNamespace.IsGlobalNamespace ? null : string.Join(".", type.ContainingNamespace.ToDisplayString().Split('.').Select(Escape));
-        var spec = new CellSpec(kind, ns, Escape(type.Name), new EquatableArray<string>(containing.ToArray()), inputSize, hiddenSize, element, bfloat16, relu, resetBefore);
+        var spec = new CellSpec(kind, ns, Escape(type.Name), new EquatableArray<string>(containing.ToArray()), inputSize, hiddenSize, element, bfloat16, relu, resetBefore, Layers: layers, Bidirectional: bidirectional, ProjectionSize: projection);
         return new ParseResult(spec, default);
     }
 

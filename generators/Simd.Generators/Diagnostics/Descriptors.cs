@@ -80,6 +80,14 @@ internal static class Descriptors
         DiagnosticSeverity.Error,
         isEnabledByDefault: true);
 
+    public static readonly DiagnosticDescriptor BadStructure = new(
+        "SIMD0010",
+        "Invalid structure option",
+        "'{0}' of [{1}] on '{2}' is {3}; use {4}",
+        Category,
+        DiagnosticSeverity.Error,
+        isEnabledByDefault: true);
+
     private static readonly Dictionary<string, DiagnosticDescriptor> ById = new()
     {
         [SizeNotPositive.Id] = SizeNotPositive,
@@ -91,6 +99,7 @@ internal static class Descriptors
         [NotPlainClass.Id] = NotPlainClass,
         [BFloat16NeedsFloat.Id] = BFloat16NeedsFloat,
         [UnknownOption.Id] = UnknownOption,
+        [BadStructure.Id] = BadStructure,
     };
 
     public static DiagnosticDescriptor Get(string id) => ById[id];

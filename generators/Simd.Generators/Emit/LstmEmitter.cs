@@ -668,7 +668,7 @@ internal sealed class LstmEmitter
         w.Line($"private const int SimdFullPanels = {I(l.FullPanels)};");
         w.Line($"private const int SimdTailUnits = {I(l.TailUnits)};");
         w.Line($"private const string SimdTapeLayout = \"{key}\";");
-        w.Line($"private readonly {e}[] _simdParameters = new {e}[ParameterCount];");
+        CellApi.EmitStorage(w, e, _spec.TypeName, _spec.SharedStorage);
         if (_spec.BFloat16Inference)
         {
             w.Line($"private readonly ushort[] _simdInferenceWeights = new ushort[{I((long)l.G * l.K)}];");
@@ -680,7 +680,7 @@ internal sealed class LstmEmitter
         w.Line("/// followed by bias_ih and bias_hh in the same panel order. Use <see cref=\"ImportPyTorch\"/>, <see cref=\"ExportPyTorch\"/>");
         w.Line("/// and <see cref=\"WeightIndex\"/> instead of relying on positions.");
         w.Line("/// </summary>");
-        w.Line($"public {Span}<{e}> Parameters => _simdParameters;");
+        w.Line($"public {Span}<{e}> Parameters => {CellApi.ParametersExpression(_spec.SharedStorage)};");
         w.Line();
 
         // Layout helpers.
@@ -753,14 +753,14 @@ internal sealed class LstmEmitter
         w.Line("/// <summary>Loads this cell's parameters from PyTorch <c>nn.LSTM</c> tensors; see <see cref=\"FromPyTorchLayout\"/>.</summary>");
         w.Line("/// <param name=\"weightIh\"><c>weight_ih</c>, [4H, I].</param><param name=\"weightHh\"><c>weight_hh</c>, [4H, H].</param><param name=\"biasIh\"><c>bias_ih</c>, [4H].</param><param name=\"biasHh\"><c>bias_hh</c>, [4H].</param>");
         var refresh = _spec.BFloat16Inference ? " RefreshInferenceWeights();" : string.Empty;
-        w.Line($"public void ImportPyTorch({ReadOnlySpan}<{e}> weightIh, {ReadOnlySpan}<{e}> weightHh, {ReadOnlySpan}<{e}> biasIh, {ReadOnlySpan}<{e}> biasHh) {{ FromPyTorchLayout(weightIh, weightHh, biasIh, biasHh, _simdParameters);{refresh} }}");
+        w.Line($"public void ImportPyTorch({ReadOnlySpan}<{e}> weightIh, {ReadOnlySpan}<{e}> weightHh, {ReadOnlySpan}<{e}> biasIh, {ReadOnlySpan}<{e}> biasHh) {{ FromPyTorchLayout(weightIh, weightHh, biasIh, biasHh, Parameters);{refresh} }}");
         w.Line("/// <summary>Writes this cell's parameters as PyTorch <c>nn.LSTM</c> tensors; see <see cref=\"ToPyTorchLayout\"/>.</summary>");
         w.Line("/// <param name=\"weightIh\"><c>weight_ih</c>, [4H, I].</param><param name=\"weightHh\"><c>weight_hh</c>, [4H, H].</param><param name=\"biasIh\"><c>bias_ih</c>, [4H].</param><param name=\"biasHh\"><c>bias_hh</c>, [4H].</param>");
-        w.Line($"public void ExportPyTorch({Span}<{e}> weightIh, {Span}<{e}> weightHh, {Span}<{e}> biasIh, {Span}<{e}> biasHh) => ToPyTorchLayout(_simdParameters, weightIh, weightHh, biasIh, biasHh);");
+        w.Line($"public void ExportPyTorch({Span}<{e}> weightIh, {Span}<{e}> weightHh, {Span}<{e}> biasIh, {Span}<{e}> biasHh) => ToPyTorchLayout(Parameters, weightIh, weightHh, biasIh, biasHh);");
         w.Line();
         w.Line("/// <summary>Fills every parameter from U(−1/√H, 1/√H), PyTorch's default LSTM initialisation, with a seeded generator.</summary>");
         w.Line("/// <param name=\"seed\">Seed; the same seed gives the same parameters on every machine.</param>");
-        w.Line($"public void InitializeParameters(ulong seed) {{ global::Simd.Initialization.FillUniform(_simdParameters, 1 / global::System.Math.Sqrt(HiddenSize), seed);{refresh} }}");
+        w.Line($"public void InitializeParameters(ulong seed) {{ global::Simd.Initialization.FillUniform(Parameters, 1 / global::System.Math.Sqrt(HiddenSize), seed);{refresh} }}");
         if (_spec.BFloat16Inference)
         {
             w.Line();
@@ -775,7 +775,7 @@ internal sealed class LstmEmitter
             w.Line($"int width = p < {I(l.FullPanels)} ? {I(l.PanelWidth)} : {I(4 * l.TailUnits)};");
             w.Open($"for (int k = 0; k < {I(l.K)}; k++)");
             w.Line($"int start = (p * {I((long)l.K * l.PanelWidth)}) + (k * width);");
-            w.Line("global::Simd.Kernels.BFloat16.FromSingleInterleaved(global::System.MemoryExtensions.AsSpan(_simdParameters, start, width), global::System.MemoryExtensions.AsSpan(_simdInferenceWeights, start, width));");
+            w.Line("global::Simd.Kernels.BFloat16.FromSingleInterleaved(Parameters.Slice(start, width), global::System.MemoryExtensions.AsSpan(_simdInferenceWeights, start, width));");
             w.Close();
             w.Close();
             w.Close();
@@ -799,7 +799,7 @@ internal sealed class LstmEmitter
         w.Line("global::Simd.Guard.Length(input.Length, InputSize, nameof(input), \"InputSize\");");
         w.Line("global::Simd.Guard.Length(hidden.Length, HiddenSize, nameof(hidden), \"HiddenSize\");");
         w.Line("global::Simd.Guard.Length(cell.Length, HiddenSize, nameof(cell), \"HiddenSize\");");
-        Dispatch(w, InferenceCore, $"ref {Marshal}.GetArrayDataReference(_simdParameters), {(_spec.BFloat16Inference ? $"ref {Marshal}.GetArrayDataReference(_simdInferenceWeights), " : string.Empty)}ref {Marshal}.GetReference(input), ref {Marshal}.GetReference(hidden), ref {Marshal}.GetReference(cell), 1");
+        Dispatch(w, InferenceCore, $"ref SimdWeights, {(_spec.BFloat16Inference ? $"ref {Marshal}.GetArrayDataReference(_simdInferenceWeights), " : string.Empty)}ref {Marshal}.GetReference(input), ref {Marshal}.GetReference(hidden), ref {Marshal}.GetReference(cell), 1");
         w.Close();
         w.Line();
         w.Line("/// <summary>Advances a batch of independent samples by one step (for example many agents in one frame).</summary>");
@@ -814,7 +814,7 @@ internal sealed class LstmEmitter
         w.Line("int batch = hidden.Length / HiddenSize;");
         w.Line("global::Simd.Guard.Length(inputs.Length, batch * InputSize, nameof(inputs), \"batch × InputSize = {0} × {1}\", batch, InputSize);");
         w.Line("global::Simd.Guard.Length(cell.Length, hidden.Length, nameof(cell), \"batch × HiddenSize = {0} × {1}\", batch, HiddenSize);");
-        Dispatch(w, InferenceCore, $"ref {Marshal}.GetArrayDataReference(_simdParameters), {(_spec.BFloat16Inference ? $"ref {Marshal}.GetArrayDataReference(_simdInferenceWeights), " : string.Empty)}ref {Marshal}.GetReference(inputs), ref {Marshal}.GetReference(hidden), ref {Marshal}.GetReference(cell), batch");
+        Dispatch(w, InferenceCore, $"ref SimdWeights, {(_spec.BFloat16Inference ? $"ref {Marshal}.GetArrayDataReference(_simdInferenceWeights), " : string.Empty)}ref {Marshal}.GetReference(inputs), ref {Marshal}.GetReference(hidden), ref {Marshal}.GetReference(cell), batch");
         w.Close();
         w.Line();
 
@@ -853,7 +853,7 @@ internal sealed class LstmEmitter
         w.Line("global::Simd.Guard.Length(hidden.Length, (long)batch * HiddenSize, nameof(hidden), \"batch × HiddenSize = {0} × {1}\", batch, HiddenSize);");
         w.Line("global::Simd.Guard.Length(cell.Length, batch * HiddenSize, nameof(cell), \"batch × HiddenSize = {0} × {1}\", batch, HiddenSize);");
         w.Line("global::Simd.Guard.Length(outputs.Length, (long)steps * batch * HiddenSize, nameof(outputs), \"steps × batch × HiddenSize = {0} × {1} × {2}\", steps, batch, HiddenSize);");
-        w.Line($"ref {e} w = ref {Marshal}.GetArrayDataReference(_simdParameters);");
+        w.Line($"ref {e} w = ref SimdWeights;");
         w.Open("if (tape is null)");
         w.Open("for (int t = 0; t < steps; t++)");
         Dispatch(w, InferenceCore, $"ref w, {(_spec.BFloat16Inference ? $"ref {Marshal}.GetArrayDataReference(_simdInferenceWeights), " : string.Empty)}ref {Marshal}.GetReference(inputs.Slice(t * batch * InputSize)), ref {Marshal}.GetReference(hidden), ref {Marshal}.GetReference(cell), batch");
@@ -920,7 +920,7 @@ internal sealed class LstmEmitter
         w.Line("global::Simd.Guard.Length(initialCellGradient.Length, batch * HiddenSize, nameof(initialCellGradient), \"batch × HiddenSize = {0} × {1}\", batch, HiddenSize);");
         w.Line("global::Simd.Guard.Length(parameterGradients.Length, ParameterCount, nameof(parameterGradients), \"ParameterCount\");");
         w.Line("SimdRegions(tape, out var xs, out var hs, out var cs, out var gates, out var tanhC, out var da, out var wt, out var dh, out var dc);");
-        w.Line("SimdTranspose(_simdParameters, wt);");
+        w.Line("SimdTranspose(Parameters, wt);");
         w.Line("finalHiddenGradient.CopyTo(dh);");
         w.Line("finalCellGradient.CopyTo(dc);");
         Dispatch(w, "Backward", $"ref {Marshal}.GetReference(wt), ref {Marshal}.GetReference(xs), ref {Marshal}.GetReference(hs), ref {Marshal}.GetReference(cs), ref {Marshal}.GetReference(gates), ref {Marshal}.GetReference(tanhC), ref {Marshal}.GetReference(da), ref {Marshal}.GetReference(dh), ref {Marshal}.GetReference(dc), ref {Marshal}.GetReference(outputGradients), ref {Marshal}.GetReference(inputGradients), ref {Marshal}.GetReference(parameterGradients), steps, batch");

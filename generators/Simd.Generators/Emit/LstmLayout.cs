@@ -65,7 +65,4 @@ internal sealed class LstmLayout
             yield return TailUnits;
         }
     }
-
-    public static long CountParameters(int inputSize, int hiddenSize) =>
-        (4L * hiddenSize * ((long)inputSize + hiddenSize)) + (8L * hiddenSize);
 }

@@ -31,8 +31,15 @@ internal sealed record CellSpec(
     ElementKind Element,
     bool BFloat16Inference,
     bool Relu = false,
-    bool ResetBefore = false)
+    bool ResetBefore = false,
+    bool SharedStorage = false,
+    int Layers = 1,
+    bool Bidirectional = false,
+    int ProjectionSize = 0)
 {
+    /// <summary>Whether the declaration asks for a network of layer cells rather than a single cell.</summary>
+    public bool IsStack => Layers > 1 || Bidirectional;
+
     /// <summary>The attribute's name as written in source, for messages.</summary>
     public string AttributeName => AttributeNameOf(Kind);
 
@@ -54,7 +61,24 @@ internal sealed record CellSpec(
 
     /// <summary>PyTorch's parameter count: g·H·(I+H) weights and 2·g·H biases.</summary>
     public static long CountParameters(CellKind kind, int inputSize, int hiddenSize) =>
-        (GatesOf(kind) * (long)hiddenSize * ((long)inputSize + hiddenSize)) + (2L * GatesOf(kind) * hiddenSize);
+        CountParameters(kind, inputSize, hiddenSize, 0);
+
+    /// <summary>One cell's parameter count with an optional LSTM projection (W_hr is [P, H]; h then has P elements).</summary>
+    public static long CountParameters(CellKind kind, int inputSize, int hiddenSize, int projectionSize)
+    {
+        var output = projectionSize > 0 ? projectionSize : hiddenSize;
+        return (GatesOf(kind) * (long)hiddenSize * ((long)inputSize + output)) + (2L * GatesOf(kind) * hiddenSize) + ((long)projectionSize * hiddenSize);
+    }
+
+    /// <summary>The whole network's parameter count: every layer and direction (PyTorch's count).</summary>
+    public static long CountNetworkParameters(CellKind kind, int inputSize, int hiddenSize, int layers, bool bidirectional, int projectionSize)
+    {
+        var directions = bidirectional ? 2 : 1;
+        var output = projectionSize > 0 ? projectionSize : hiddenSize;
+        var first = CountParameters(kind, inputSize, hiddenSize, projectionSize);
+        var inner = CountParameters(kind, directions * output, hiddenSize, projectionSize);
+        return directions * (first + ((layers - 1) * inner));
+    }
 
     /// <summary>A file name unique to the declared type.</summary>
     public string HintName =>

@@ -30,6 +30,26 @@ public sealed class LstmCellAttribute : Attribute
     public int HiddenSize { get; }
 
     /// <summary>
+    /// Stacked layers (PyTorch's <c>num_layers</c>): layer k &gt; 0 takes layer k−1's output as its input. With more
+    /// than one layer, or <c>Bidirectional</c>, the class is a network of generated layer cells with one parameter
+    /// array, a sequence <c>Forward</c>/<c>Backward</c>, and PyTorch's per-layer tensor names for import and export.
+    /// </summary>
+    public int Layers { get; set; } = 1;
+
+    /// <summary>
+    /// Runs a second, reverse-direction cell per layer over the time-reversed sequence and concatenates both
+    /// directions' outputs (PyTorch's <c>bidirectional</c>; reverse tensors carry the <c>_reverse</c> suffix).
+    /// </summary>
+    public bool Bidirectional { get; set; }
+
+    /// <summary>
+    /// Projection size (PyTorch's <c>proj_size</c>): when positive, the hidden state is projected,
+    /// h_t = W_hr (o_t ⊙ tanh c_t) with W_hr of shape [ProjectionSize, HiddenSize], so h has ProjectionSize elements and
+    /// <c>weight_hh</c> is [4·HiddenSize, ProjectionSize]. 0 (the default) means no projection; must be below HiddenSize.
+    /// </summary>
+    public int ProjectionSize { get; set; }
+
+    /// <summary>
     /// Element type of parameters, states and inputs: <see cref="float"/> (the default) or <see cref="double"/>
     /// (slower; meant for gradient checks and reference work).
     /// </summary>

@@ -30,6 +30,19 @@ public sealed class RnnCellAttribute : Attribute
     /// <summary>The nonlinearity (PyTorch's <c>nonlinearity</c> argument); tanh by default.</summary>
     public RnnNonlinearity Nonlinearity { get; set; } = RnnNonlinearity.Tanh;
 
+    /// <summary>
+    /// Stacked layers (PyTorch's <c>num_layers</c>): layer k &gt; 0 takes layer k−1's output as its input. With more
+    /// than one layer, or <c>Bidirectional</c>, the class is a network of generated layer cells with one parameter
+    /// array, a sequence <c>Forward</c>/<c>Backward</c>, and PyTorch's per-layer tensor names for import and export.
+    /// </summary>
+    public int Layers { get; set; } = 1;
+
+    /// <summary>
+    /// Runs a second, reverse-direction cell per layer over the time-reversed sequence and concatenates both
+    /// directions' outputs (PyTorch's <c>bidirectional</c>; reverse tensors carry the <c>_reverse</c> suffix).
+    /// </summary>
+    public bool Bidirectional { get; set; }
+
     /// <summary>Element type: <see cref="float"/> (the default) or <see cref="double"/>.</summary>
     public Type ElementType { get; set; } = typeof(float);
 }
