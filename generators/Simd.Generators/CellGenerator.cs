@@ -50,12 +50,18 @@ public sealed partial class CellGenerator : IIncrementalGenerator
             .WithTrackingName(DiagnosticStep);
 
         context.RegisterSourceOutput(specs, static (spc, spec) =>
-            spc.AddSource(spec.HintName, spec.Kind switch
+        {
+            if (!spec.IsStack)
             {
-                CellKind.Rnn => RnnEmitter.Emit(spec),
-                CellKind.Gru => GruEmitter.Emit(spec),
-                _ => LstmEmitter.Emit(spec),
-            }));
+                spc.AddSource(spec.HintName, EmitCell(spec));
+                return;
+            }
+
+            foreach (var (hintName, source) in StackEmitter.Emit(spec, EmitCell))
+            {
+                spc.AddSource(hintName, source);
+            }
+        });
 
         context.RegisterSourceOutput(diagnostics, static (spc, list) =>
         {
@@ -68,6 +74,13 @@ public sealed partial class CellGenerator : IIncrementalGenerator
             }
         });
     }
+
+    private static string EmitCell(CellSpec spec) => spec.Kind switch
+    {
+        CellKind.Rnn => RnnEmitter.Emit(spec),
+        CellKind.Gru => GruEmitter.Emit(spec),
+        _ => LstmEmitter.Emit(spec),
+    };
 
     private static IncrementalValuesProvider<ParseResult> Cells(IncrementalGeneratorInitializationContext context, string attribute, CellKind kind) =>
         context.SyntaxProvider.ForAttributeWithMetadataName(

@@ -13,6 +13,7 @@ public sealed class Tape<T>
     where T : unmanaged
 {
     private readonly T[] _storage;
+    private readonly Tape<T>[] _parts;
 
     /// <summary>Creates a tape; called by generated code, which knows how much the cell records per step.</summary>
     /// <param name="layout">Identifies the cell shape that may use this tape.</param>
@@ -36,7 +37,32 @@ public sealed class Tape<T>
         MaxSteps = maxSteps;
         MaxBatch = maxBatch;
         _storage = new T[length];
+        _parts = [];
     }
+
+    /// <summary>
+    /// Creates the tape of a layered network: its own storage (inter-layer sequences and gradients) plus one tape per
+    /// layer cell and direction. Called by generated code.
+    /// </summary>
+    /// <param name="layout">Identifies the network shape that may use this tape.</param>
+    /// <param name="maxSteps">Longest sequence it can record.</param>
+    /// <param name="maxBatch">Largest batch it can record.</param>
+    /// <param name="length">Elements of the network's own storage.</param>
+    /// <param name="parts">The layer cells' tapes, in the network's layer order.</param>
+    /// <exception cref="ArgumentOutOfRangeException">The storage would exceed the largest array .NET can allocate.</exception>
+    [EditorBrowsable(EditorBrowsableState.Never)]
+    public Tape(string layout, int maxSteps, int maxBatch, long length, Tape<T>[] parts)
+        : this(layout, maxSteps, maxBatch, length)
+    {
+        Guard.NotNull(parts, nameof(parts));
+        _parts = parts;
+    }
+
+    /// <summary>The tape of one layer cell of a layered network; called by generated code.</summary>
+    /// <param name="index">Position in the network's layer order.</param>
+    /// <returns>That layer cell's tape.</returns>
+    [EditorBrowsable(EditorBrowsableState.Never)]
+    public Tape<T> Part(int index) => _parts[index];
 
     /// <summary>The cell shape this tape belongs to, for example <c>Lstm:32x64:float</c>.</summary>
     public string Layout { get; }
@@ -54,7 +80,19 @@ public sealed class Tape<T>
     public int RecordedBatch { get; private set; }
 
     /// <summary>Bytes this tape holds.</summary>
-    public long SizeInBytes => (long)_storage.Length * System.Runtime.CompilerServices.Unsafe.SizeOf<T>();
+    public long SizeInBytes
+    {
+        get
+        {
+            var bytes = (long)_storage.Length * System.Runtime.CompilerServices.Unsafe.SizeOf<T>();
+            foreach (var part in _parts)
+            {
+                bytes += part.SizeInBytes;
+            }
+
+            return bytes;
+        }
+    }
 
     /// <summary>The raw storage; generated code splits it into regions.</summary>
     [EditorBrowsable(EditorBrowsableState.Never)]

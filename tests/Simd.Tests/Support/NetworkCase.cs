@@ -1,0 +1,176 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+
+namespace Simd.Tests.Support;
+
+/// <summary>
+/// A random layered-LSTM problem in double: PyTorch tensors for every layer and direction (by PyTorch name), a
+/// sequence batch, initial states and output gradients; plus the reference forward pass composed from
+/// <see cref="LstmReference"/> cells exactly as PyTorch's <c>nn.LSTM</c> documents it.
+/// </summary>
+internal sealed class NetworkCase
+{
+    public NetworkCase(IRecurrentNetwork<double> shape, int steps, int batch, int seed)
+        : this(shape.InputSize, shape.HiddenSize, shape.Layers, shape.Directions, steps, batch, seed)
+    {
+    }
+
+    public NetworkCase(IRecurrentNetwork<float> shape, int steps, int batch, int seed)
+        : this(shape.InputSize, shape.HiddenSize, shape.Layers, shape.Directions, steps, batch, seed)
+    {
+    }
+
+    private NetworkCase(int inputSize, int hiddenSize, int layers, int directions, int steps, int batch, int seed)
+    {
+        var random = new Random(seed);
+        I = inputSize;
+        H = hiddenSize;
+        Layers = layers;
+        Directions = directions;
+        Steps = steps;
+        Batch = batch;
+
+        // PyTorch's scale 1/√H, times 0.3, 1 or 3 so gates run from linear to saturated.
+        var scale = new[] { 0.3, 1.0, 3.0 }[random.Next(3)] / Math.Sqrt(H);
+        for (var l = 0; l < layers; l++)
+        {
+            for (var d = 0; d < directions; d++)
+            {
+                var suffix = $"_l{l}{(d == 1 ? "_reverse" : string.Empty)}";
+                Tensors["weight_ih" + suffix] = Uniform(random, 4 * H * LayerInput(l), scale);
+                Tensors["weight_hh" + suffix] = Uniform(random, 4 * H * H, scale);
+                Tensors["bias_ih" + suffix] = Uniform(random, 4 * H, scale);
+                Tensors["bias_hh" + suffix] = Uniform(random, 4 * H, scale);
+            }
+        }
+
+        Inputs = Uniform(random, steps * batch * I, 1.5);
+        Hidden0 = Uniform(random, layers * directions * batch * H, 1);
+        Cell0 = Uniform(random, layers * directions * batch * H, 2);
+        OutputGradients = Uniform(random, steps * batch * directions * H, 1);
+        FinalHiddenGradient = Uniform(random, Hidden0.Length, 1);
+        FinalCellGradient = Uniform(random, Cell0.Length, 1);
+    }
+
+    public int I { get; }
+
+    public int H { get; }
+
+    public int Layers { get; }
+
+    public int Directions { get; }
+
+    public int Steps { get; }
+
+    public int Batch { get; }
+
+    public int OutputSize => Directions * H;
+
+    public Dictionary<string, double[]> Tensors { get; } = new();
+
+    public double[] Inputs { get; }
+
+    public double[] Hidden0 { get; }
+
+    public double[] Cell0 { get; }
+
+    public double[] OutputGradients { get; }
+
+    public double[] FinalHiddenGradient { get; }
+
+    public double[] FinalCellGradient { get; }
+
+    public int LayerInput(int layer) => layer == 0 ? I : OutputSize;
+
+    public void Load(IRecurrentNetwork<double> network)
+    {
+        foreach (var (name, values) in Tensors)
+        {
+            network.ImportPyTorch(name, values);
+        }
+    }
+
+    public void Load(IRecurrentNetwork<float> network)
+    {
+        foreach (var (name, values) in Tensors)
+        {
+            network.ImportPyTorch(name, LstmCase.ToFloat(values));
+        }
+    }
+
+    /// <summary>
+    /// The reference: layer by layer, the forward direction over x_0..x_{T−1}, the reverse one over x_{T−1}..x_0,
+    /// outputs concatenated per step (forward first); h_T, c_T per layer and direction in PyTorch's [L·D, B, H] order.
+    /// </summary>
+    public double[] Reference(double[] inputs, double[] h0, double[] c0, out double[] finalH, out double[] finalC)
+    {
+        finalH = (double[])h0.Clone();
+        finalC = (double[])c0.Clone();
+        var layerIn = inputs;
+        for (var l = 0; l < Layers; l++)
+        {
+            var inSize = LayerInput(l);
+            var layerOut = new double[Steps * Batch * OutputSize];
+            for (var d = 0; d < Directions; d++)
+            {
+                var suffix = $"_l{l}{(d == 1 ? "_reverse" : string.Empty)}";
+                var cell = new LstmReference(inSize, H, Tensors["weight_ih" + suffix], Tensors["weight_hh" + suffix], Tensors["bias_ih" + suffix], Tensors["bias_hh" + suffix]);
+                var sequence = d == 0 ? layerIn : ReverseSteps(layerIn, Batch * inSize);
+                var state = (((l * Directions) + d) * Batch * H, Batch * H);
+                var outputs = cell.Forward(Steps, Batch, sequence, finalH.AsSpan(state.Item1, state.Item2), finalC.AsSpan(state.Item1, state.Item2));
+                for (var t = 0; t < Steps; t++)
+                {
+                    var target = d == 0 ? t : Steps - 1 - t;
+                    for (var b = 0; b < Batch; b++)
+                    {
+                        Array.Copy(outputs, ((t * Batch) + b) * H, layerOut, (((target * Batch) + b) * OutputSize) + (d * H), H);
+                    }
+                }
+            }
+
+            layerIn = layerOut;
+        }
+
+        return layerIn;
+    }
+
+    /// <summary>
+    /// Largest row sum of |W_ih| over all layers above the first: how much an error in a layer's input can grow in its
+    /// pre-activations (sigmoid and tanh are 1-Lipschitz, so it bounds the growth into the layer's outputs per step).
+    /// </summary>
+    public double InnerInputGain()
+    {
+        var worst = 1.0;
+        for (var l = 1; l < Layers; l++)
+        {
+            for (var d = 0; d < Directions; d++)
+            {
+                var w = Tensors[$"weight_ih_l{l}{(d == 1 ? "_reverse" : string.Empty)}"];
+                var n = LayerInput(l);
+                for (var row = 0; row < 4 * H; row++)
+                {
+                    worst = Math.Max(worst, w.Skip(row * n).Take(n).Sum(Math.Abs));
+                }
+            }
+        }
+
+        return worst;
+    }
+
+    public override string ToString() => $"I={I} H={H} L={Layers} D={Directions} T={Steps} B={Batch}";
+
+    private double[] ReverseSteps(double[] values, int stepLength)
+    {
+        var result = new double[values.Length];
+        for (var t = 0; t < Steps; t++)
+        {
+            Array.Copy(values, t * stepLength, result, (Steps - 1 - t) * stepLength, stepLength);
+        }
+
+        return result;
+    }
+
+    private static double[] Uniform(Random random, int count, double bound) =>
+        Enumerable.Range(0, count).Select(_ => ((2 * random.NextDouble()) - 1) * bound).ToArray();
+}
