@@ -109,27 +109,40 @@ internal sealed class GruEmitter
     // ---------------------------------------------------------------- forward kernels
 
     /// <summary>
-    /// Scratch row of one sample: per panel [r z n_x n_h] pre-activations, 4u wide. Reset-after finishes each panel
-    /// before the next, so one panel's worth is reused; reset-before needs every r before any W_hn (r ⊙ h), so it
-    /// keeps all panels (4H).
+    /// Scratch row of one sample: one panel's [r z n_x n_h] pre-activations, 4u wide, reused panel after panel.
+    /// Reset-before needs every r before any W_hn (r ⊙ h), so what outlives its panel goes elsewhere: W_in x straight
+    /// into hOut, z's pre-activation into <c>zs</c> and r ⊙ h into <c>rh</c> (H per sample each), keeping the stack
+    /// small for large H.
     /// </summary>
-    private int ScratchStride(int units) => _before ? 4 * _l.H : 4 * units;
+    private static int ScratchStride(int units) => 4 * units;
 
-    private int ScratchLength => _before ? 4 * _l.H : 4 * (_l.FullPanels > 0 ? _l.UnitsPerPanel : _l.TailUnits);
+    private int ScratchLength => 4 * (_l.FullPanels > 0 ? _l.UnitsPerPanel : _l.TailUnits);
 
     private static string GroupName(Isa isa, int rows, bool record) => $"Forward{isa.Name}N{rows}{(record ? "Rec" : string.Empty)}";
 
-    private string ActName(Isa isa, int units, bool record) => $"Act{isa.Name}U{units}{(record ? "Rec" : string.Empty)}";
+    private string ActName(Isa isa, int units, bool record, bool fused = false) => $"Act{isa.Name}U{units}{(record ? "Rec" : string.Empty)}{(fused ? "F" : string.Empty)}";
 
-    private void EmitAct(Isa isa, int units, bool record)
+    /// <summary>
+    /// Whether a panel is computed by one split tile (<see cref="SplitSegments"/>): reset-after full panels on the
+    /// Vector512 path, where the panel's r, z and n columns are exactly three vectors, so the tile holds r, z, W_in x
+    /// and W_hn h together and every input is broadcast once. Narrower paths would need more registers than they have.
+    /// </summary>
+    private bool Fused(Isa isa, bool full) => !_before && full && isa.Bytes == 64;
+
+    /// <summary>
+    /// The elementwise end of a panel: activations, h' = n + z ⊙ (h − n) and, with <paramref name="record"/>, the
+    /// gates for backward. <paramref name="fused"/>: the split tile already added b_in and b_hn to the n slots.
+    /// </summary>
+    private void EmitAct(Isa isa, int units, bool record, bool fused = false)
     {
         var w = _k;
         var e = _e;
         var h = _l.H;
-        var rh = _before ? $", ref {e} rh" : string.Empty;
+        var rh = _before ? $", ref {e} rh, ref {e} zs" : string.Empty;
         var rec = record ? $", ref {e} gates" : string.Empty;
         w.Line(Opt);
-        w.Open($"private static void {ActName(isa, units, record)}(ref {e} scr, ref {e} bih, ref {e} bhh, ref {e} hPrev{rh}, ref {e} hOut{rec})");
+        var biases = fused ? string.Empty : $"ref {e} bih, ref {e} bhh, ";
+        w.Open($"private static void {ActName(isa, units, record, fused)}(ref {e} scr, {biases}ref {e} hPrev{rh}, ref {e} hOut{rec})");
         KernelLoops.Elementwise(w, isa, _v, units, (width, j) =>
         {
             string Off(int slot) => slot == 0 ? j : $"{I(slot * units)} + {j}";
@@ -137,23 +150,28 @@ internal sealed class GruEmitter
             var bn = $"{_v.Load(width, "bih", Off(2))} + {_v.Load(width, "bhh", Off(2))}";
             if (_before)
             {
-                // r was activated in place by the gate pass; W_hn (r ⊙ h) sits in the n_h slot.
-                w.Line($"var r = {_v.Load(width, "scr", Off(0))};");
-                w.Line($"var z = {Math}.Sigmoid({_v.Load(width, "scr", Off(1))});");
-                w.Line($"var n = {Math}.Tanh({_v.Load(width, "scr", Off(2))} + {_v.Load(width, "scr", Off(3))} + {bn});");
+                // hOut holds W_in x from the first pass and the n_h slot W_hn (r ⊙ h); r was recorded by that pass.
+                w.Line($"var z = {Math}.Sigmoid({_v.Load(width, "zs", j)});");
+                w.Line($"var n = {Math}.Tanh({_v.Load(width, "hOut", j)} + {_v.Load(width, "scr", Off(3))} + {bn});");
             }
             else
             {
+                var inputBias = fused ? string.Empty : $" + {_v.Load(width, "bih", Off(2))}";
+                var hiddenBias = fused ? string.Empty : $" + {_v.Load(width, "bhh", Off(2))}";
                 w.Line($"var r = {Math}.Sigmoid({_v.Load(width, "scr", Off(0))});");
                 w.Line($"var z = {Math}.Sigmoid({_v.Load(width, "scr", Off(1))});");
-                w.Line($"var gh = {_v.Load(width, "scr", Off(3))} + {_v.Load(width, "bhh", Off(2))};");
-                w.Line($"var n = {Math}.Tanh({Math}.MulAdd(r, gh, {_v.Load(width, "scr", Off(2))} + {_v.Load(width, "bih", Off(2))}));");
+                w.Line($"var gh = {_v.Load(width, "scr", Off(3))}{hiddenBias};");
+                w.Line($"var n = {Math}.Tanh({Math}.MulAdd(r, gh, {_v.Load(width, "scr", Off(2))}{inputBias}));");
             }
 
             w.Line(_v.Store(width, $"{Math}.MulAdd(z, {_v.Load(width, "hPrev", j)} - n, n)", "hOut", j));
             if (record)
             {
-                w.Line(_v.Store(width, "r", "gates", Rec(0)));
+                if (!_before)
+                {
+                    w.Line(_v.Store(width, "r", "gates", Rec(0)));
+                }
+
                 w.Line(_v.Store(width, "z", "gates", Rec(1)));
                 w.Line(_v.Store(width, "n", "gates", Rec(2)));
                 w.Line(_v.Store(width, _before ? _v.Load(width, "rh", j) : "gh", "gates", Rec(3)));
@@ -163,18 +181,27 @@ internal sealed class GruEmitter
         w.Line();
     }
 
-    /// <summary>Reset-before only: r = σ(pre) in place, and r ⊙ h for the recurrent product of the candidate.</summary>
-    private void EmitResetGate(Isa isa, int units)
+    private static string ResetName(Isa isa, int units, bool record) => $"Reset{isa.Name}U{units}{(record ? "Rec" : string.Empty)}";
+
+    /// <summary>
+    /// Reset-before's first-pass end: r = σ(pre) gives r ⊙ h for the candidate's recurrent product (and r is recorded),
+    /// and z's pre-activation is kept until the second pass.
+    /// </summary>
+    private void EmitResetGate(Isa isa, int units, bool record)
     {
         var w = _k;
         var e = _e;
         w.Line(Opt);
-        w.Open($"private static void Reset{isa.Name}U{units}(ref {e} scr, ref {e} hPrev, ref {e} rh)");
+        w.Open($"private static void {ResetName(isa, units, record)}(ref {e} scr, ref {e} hPrev, ref {e} rh, ref {e} zs{(record ? $", ref {e} gates" : string.Empty)})");
         KernelLoops.Elementwise(w, isa, _v, units, (width, j) =>
         {
             w.Line($"var r = {Math}.Sigmoid({_v.Load(width, "scr", j)});");
-            w.Line(_v.Store(width, "r", "scr", j));
             w.Line(_v.Store(width, $"r * {_v.Load(width, "hPrev", j)}", "rh", j));
+            w.Line(_v.Store(width, _v.Load(width, "scr", $"{I(units)} + {j}"), "zs", j));
+            if (record)
+            {
+                w.Line(_v.Store(width, "r", "gates", j));
+            }
         });
         w.Close();
         w.Line();
@@ -184,13 +211,14 @@ internal sealed class GruEmitter
     {
         var l = _l;
         var e = _e;
-        foreach (var (_, units) in l.Panels())
+        foreach (var (full, units) in l.Panels())
         {
-            EmitAct(isa, units, record: false);
-            EmitAct(isa, units, record: true);
+            EmitAct(isa, units, record: false, Fused(isa, full));
+            EmitAct(isa, units, record: true, Fused(isa, full));
             if (_before)
             {
-                EmitResetGate(isa, units);
+                EmitResetGate(isa, units, record: false);
+                EmitResetGate(isa, units, record: true);
             }
         }
 
@@ -207,6 +235,8 @@ internal sealed class GruEmitter
                 {
                     w.Line($"{Span}<{e}> rhBuffer = stackalloc {e}[{I(rows * l.H)}];");
                     w.Line($"ref {e} rh = ref {Marshal}.GetReference(rhBuffer);");
+                    w.Line($"{Span}<{e}> zBuffer = stackalloc {e}[{I(rows * l.H)}];");
+                    w.Line($"ref {e} zs = ref {Marshal}.GetReference(zBuffer);");
                 }
 
                 foreach (var (full, units) in l.Panels())
@@ -233,8 +263,7 @@ internal sealed class GruEmitter
 
     /// <summary>
     /// Opens the loop over the full panels (or the block of the tail panel) and declares <c>wOff</c> (weights),
-    /// <c>uOff</c> (hidden units) and, for the forward pass, <c>gOff</c> (bias rows) and <c>sOff</c> (the panel's
-    /// place in a scratch row).
+    /// <c>uOff</c> (hidden units) and, for the forward pass, <c>gOff</c> (bias rows).
     /// </summary>
     private void OpenPanel(SourceWriter w, bool full, bool forward)
     {
@@ -246,7 +275,6 @@ internal sealed class GruEmitter
         if (forward)
         {
             w.Line($"int gOff = {panel} * {I(l.PanelWidth)};");
-            w.Line(_before ? $"int sOff = {panel} * {I(4 * l.UnitsPerPanel)};" : "int sOff = 0;");
         }
     }
 
@@ -264,32 +292,55 @@ internal sealed class GruEmitter
         var hSegment = new Segment(l.H, 1, width, l.H);
         var hRows = $"wOff + {I((long)l.I * width)}";
         OpenPanel(w, full, forward: true);
+        if (Fused(isa, full))
+        {
+            var chunks = KernelLoops.ColumnTiles(isa, _v, width).Single().Chunks;
+            var split = new SplitSegments(chunks.Count - 1, units);
+            var name = _tiles.Get(isa, chunks, rows, new[] { xSegment, hSegment }, TileInit.Bias, stride, split: split);
+            w.Line($"{name}(ref scr, {At("w", "wOff")}, ref x, {At("w", hRows)}, ref hPrev, {At("w", $"{I(l.BiasIhOffset)} + gOff")}, {At("w", $"{I(l.BiasHhOffset)} + gOff")});");
+            for (var s = 0; s < rows; s++)
+            {
+                var unit = s == 0 ? "uOff" : $"{I(s * l.H)} + uOff";
+                var gates = record ? $", {At("gates", s == 0 ? "uOff" : $"{I(s * 4 * l.H)} + uOff")}" : string.Empty;
+                w.Line($"{ActName(isa, units, record, fused: true)}({At("scr", I(s * stride))}, {At("hPrev", unit)}, {At("hOut", unit)}{gates});");
+            }
+
+            w.Close();
+            return;
+        }
+
         KernelLoops.ForEachColumnTile(w, KernelLoops.ColumnTiles(isa, _v, 2 * units), (chunks, col) =>
         {
             var name = _tiles.Get(isa, chunks, rows, new[] { xSegment, hSegment }, TileInit.Bias, stride);
-            w.Line($"{name}({At("scr", $"sOff + {col}")}, {At("w", $"wOff + {col}")}, ref x, {At("w", $"{hRows} + {col}")}, ref hPrev, {At("w", $"{I(l.BiasIhOffset)} + gOff + {col}")}, {At("w", $"{I(l.BiasHhOffset)} + gOff + {col}")});");
+            w.Line($"{name}({At("scr", col)}, {At("w", $"wOff + {col}")}, ref x, {At("w", $"{hRows} + {col}")}, ref hPrev, {At("w", $"{I(l.BiasIhOffset)} + gOff + {col}")}, {At("w", $"{I(l.BiasHhOffset)} + gOff + {col}")});");
         });
         KernelLoops.ForEachColumnTile(w, KernelLoops.ColumnTiles(isa, _v, units), (chunks, col) =>
         {
-            var name = _tiles.Get(isa, chunks, rows, new[] { xSegment }, TileInit.Zero, stride);
-            w.Line($"{name}({At("scr", $"sOff + {I(2 * units)} + {col}")}, {At("w", $"wOff + {I(2 * units)} + {col}")}, ref x);");
-            if (!_before)
+            if (_before)
             {
+                // W_in x goes straight to hOut (row stride H), which the second pass reads and overwrites.
+                var name = _tiles.Get(isa, chunks, rows, new[] { xSegment }, TileInit.Zero, l.H);
+                w.Line($"{name}({At("hOut", $"uOff + {col}")}, {At("w", $"wOff + {I(2 * units)} + {col}")}, ref x);");
+            }
+            else
+            {
+                var name = _tiles.Get(isa, chunks, rows, new[] { xSegment }, TileInit.Zero, stride);
+                w.Line($"{name}({At("scr", $"{I(2 * units)} + {col}")}, {At("w", $"wOff + {I(2 * units)} + {col}")}, ref x);");
                 name = _tiles.Get(isa, chunks, rows, new[] { hSegment }, TileInit.Zero, stride);
-                w.Line($"{name}({At("scr", $"sOff + {I(3 * units)} + {col}")}, {At("w", $"{hRows} + {I(2 * units)} + {col}")}, ref hPrev);");
+                w.Line($"{name}({At("scr", $"{I(3 * units)} + {col}")}, {At("w", $"{hRows} + {I(2 * units)} + {col}")}, ref hPrev);");
             }
         });
         for (var s = 0; s < rows; s++)
         {
-            var scr = At("scr", $"sOff + {I(s * stride)}");
+            var scr = At("scr", I(s * stride));
             var unit = s == 0 ? "uOff" : $"{I(s * l.H)} + uOff";
+            var gates = record ? $", {At("gates", s == 0 ? "uOff" : $"{I(s * 4 * l.H)} + uOff")}" : string.Empty;
             if (_before)
             {
-                w.Line($"Reset{isa.Name}U{units}({scr}, {At("hPrev", unit)}, {At("rh", unit)});");
+                w.Line($"{ResetName(isa, units, record)}({scr}, {At("hPrev", unit)}, {At("rh", unit)}, {At("zs", unit)}{gates});");
             }
             else
             {
-                var gates = record ? $", {At("gates", s == 0 ? "uOff" : $"{I(s * 4 * l.H)} + uOff")}" : string.Empty;
                 w.Line($"{ActName(isa, units, record)}({scr}, {At("w", $"{I(l.BiasIhOffset)} + gOff")}, {At("w", $"{I(l.BiasHhOffset)} + gOff")}, {At("hPrev", unit)}, {At("hOut", unit)}{gates});");
             }
         }
@@ -308,14 +359,14 @@ internal sealed class GruEmitter
         KernelLoops.ForEachColumnTile(w, KernelLoops.ColumnTiles(isa, _v, units), (chunks, col) =>
         {
             var name = _tiles.Get(isa, chunks, rows, new[] { hSegment }, TileInit.Zero, stride);
-            w.Line($"{name}({At("scr", $"sOff + {I(3 * units)} + {col}")}, {At("w", $"wOff + {I(((long)l.I * width) + (2 * units))} + {col}")}, ref rh);");
+            w.Line($"{name}({At("scr", $"{I(3 * units)} + {col}")}, {At("w", $"wOff + {I(((long)l.I * width) + (2 * units))} + {col}")}, ref rh);");
         });
         for (var s = 0; s < rows; s++)
         {
-            var scr = At("scr", $"sOff + {I(s * stride)}");
+            var scr = At("scr", I(s * stride));
             var unit = s == 0 ? "uOff" : $"{I(s * l.H)} + uOff";
             var gates = record ? $", {At("gates", s == 0 ? "uOff" : $"{I(s * 4 * l.H)} + uOff")}" : string.Empty;
-            w.Line($"{ActName(isa, units, record)}({scr}, {At("w", $"{I(l.BiasIhOffset)} + gOff")}, {At("w", $"{I(l.BiasHhOffset)} + gOff")}, {At("hPrev", unit)}, {At("rh", unit)}, {At("hOut", unit)}{gates});");
+            w.Line($"{ActName(isa, units, record)}({scr}, {At("w", $"{I(l.BiasIhOffset)} + gOff")}, {At("w", $"{I(l.BiasHhOffset)} + gOff")}, {At("hPrev", unit)}, {At("rh", unit)}, {At("zs", unit)}, {At("hOut", unit)}{gates});");
         }
 
         w.Close();
