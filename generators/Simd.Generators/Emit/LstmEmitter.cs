@@ -14,7 +14,6 @@ internal sealed class LstmEmitter
     private const string ReadOnlySpan = "global::System.ReadOnlySpan";
     private const string Marshal = "global::System.Runtime.InteropServices.MemoryMarshal";
     private const string Opt = TileEmitter.Optimized;
-    private const int MaxChunksPerTile = 4;
 
     private readonly CellSpec _spec;
     private readonly LstmLayout _l;
@@ -104,31 +103,7 @@ internal sealed class LstmEmitter
 
     // ---------------------------------------------------------------- column tiles
 
-    /// <summary>Splits a row of <paramref name="width"/> elements into register tiles: a repeated main tile and the rest.</summary>
-    private List<(int Offset, List<int> Chunks, int Repeat, int Stride)> ColumnTiles(Isa isa, int width)
-    {
-        var chunks = isa.Decompose(width, _v.ElementBytes);
-        var full = isa.Width(_v.ElementBytes);
-        var tiles = new List<(int, List<int>, int, int)>();
-        var fullChunks = chunks.Count(c => c == full);
-        var mainRepeat = fullChunks / MaxChunksPerTile;
-        var offset = 0;
-        if (mainRepeat > 0)
-        {
-            tiles.Add((0, Enumerable.Repeat(full, MaxChunksPerTile).ToList(), mainRepeat, full * MaxChunksPerTile));
-            offset = mainRepeat * full * MaxChunksPerTile;
-        }
-
-        var rest = chunks.Skip(mainRepeat * MaxChunksPerTile).ToList();
-        for (var i = 0; i < rest.Count; i += MaxChunksPerTile)
-        {
-            var group = rest.Skip(i).Take(MaxChunksPerTile).ToList();
-            tiles.Add((offset, group, 1, 0));
-            offset += group.Sum();
-        }
-
-        return tiles;
-    }
+    private List<(int Offset, List<int> Chunks, int Repeat, int Stride)> ColumnTiles(Isa isa, int width) => KernelLoops.ColumnTiles(isa, _v, width);
 
     /// <summary>
     /// Where the chunks of a tile starting at <paramref name="column"/> of a row <paramref name="rowWidth"/> wide are
@@ -151,76 +126,14 @@ internal sealed class LstmEmitter
         return (result, start);
     }
 
-    /// <summary>Emits calls of one tile kernel across a row; <paramref name="call"/> gets the column offset expression.</summary>
-    private static void ForEachColumnTile(SourceWriter w, List<(int Offset, List<int> Chunks, int Repeat, int Stride)> tiles, Action<List<int>, string> call)
-    {
-        foreach (var (offset, chunks, repeat, stride) in tiles)
-        {
-            if (repeat > 1)
-            {
-                w.Open($"for (int ct = 0; ct < {I(repeat)}; ct++)");
-                call(chunks, $"ct * {I(stride)}");
-                w.Close();
-            }
-            else
-            {
-                call(chunks, I(offset));
-            }
-        }
-    }
+    private static void ForEachColumnTile(SourceWriter w, List<(int Offset, List<int> Chunks, int Repeat, int Stride)> tiles, Action<List<int>, string> call) =>
+        KernelLoops.ForEachColumnTile(w, tiles, call);
 
-    /// <summary>Emits a loop over sample groups of the widest tile, then one call for the remainder.</summary>
-    private static void GroupLoop(SourceWriter w, int rowsPerTile, string count, Action<int, string> body)
-    {
-        w.Line("int s0 = 0;");
-        w.Open($"for (; s0 + {I(rowsPerTile)} <= {count}; s0 += {I(rowsPerTile)})");
-        body(rowsPerTile, "s0");
-        w.Close();
-        if (rowsPerTile > 1)
-        {
-            w.Open($"switch ({count} - s0)");
-            for (var n = rowsPerTile - 1; n >= 1; n--)
-            {
-                w.Open($"case {I(n)}:");
-                body(n, "s0");
-                w.Line("break;");
-                w.Close();
-            }
-
-            w.Close();
-        }
-    }
+    private static void GroupLoop(SourceWriter w, int rowsPerTile, string count, Action<int, string> body) => KernelLoops.GroupLoop(w, rowsPerTile, count, body);
 
     // ---------------------------------------------------------------- elementwise bodies
 
-    /// <summary>Emits <paramref name="body"/> over <paramref name="length"/> elements: a constant loop of full vectors, then exact tails.</summary>
-    private void Elementwise(SourceWriter w, Isa isa, int length, Action<int, string> body)
-    {
-        var chunks = isa.Decompose(length, _v.ElementBytes);
-        var full = isa.Width(_v.ElementBytes);
-        var fullCount = chunks.Count(c => c == full);
-        if (fullCount > 1)
-        {
-            w.Open($"for (int j = 0; j < {I(fullCount * full)}; j += {I(full)})");
-            body(full, "j");
-            w.Close();
-        }
-        else if (fullCount == 1)
-        {
-            w.Open(string.Empty);
-            body(full, "0");
-            w.Close();
-        }
-
-        var offset = fullCount * full;
-        foreach (var width in chunks.Skip(fullCount))
-        {
-            w.Open(string.Empty);
-            body(width, I(offset));
-            w.Close();
-            offset += width;
-        }
-    }
+    private void Elementwise(SourceWriter w, Isa isa, int length, Action<int, string> body) => KernelLoops.Elementwise(w, isa, _v, length, body);
 
     private string ActName(Isa isa, int units, bool record) => $"Act{isa.Name}U{units}{(record ? "Rec" : string.Empty)}";
 

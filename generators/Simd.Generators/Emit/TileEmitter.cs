@@ -17,6 +17,14 @@ internal readonly record struct BFloat16Chunk(int Memory, char Mode);
 /// </summary>
 internal sealed record LstmEpilogue(int HiddenStride, int GateStride, bool Record);
 
+/// <summary>
+/// Keeps the products of segment 0 apart from the other segments' in the chunks from <see cref="FromChunk"/> on: those
+/// chunks get a second accumulator set for segments 1.., started from bias1 (or zero) while the first starts from
+/// bias0 (or zero), and stored <see cref="StoreShift"/> elements further along the destination row. The GRU's
+/// reset-after candidate needs W_in x and W_hn h apart while r and z need their sum, all from one pass over the weights.
+/// </summary>
+internal sealed record SplitSegments(int FromChunk, int StoreShift);
+
 /// <summary>How a tile's accumulators start.</summary>
 internal enum TileInit
 {
@@ -68,9 +76,11 @@ internal sealed class TileEmitter
     /// <param name="destinationRowStride">Elements between destination rows.</param>
     /// <param name="bfloat16">When not null, the matrix operand is bfloat16 (<c>ref ushort</c>) and this says where each chunk is stored.</param>
     /// <param name="epilogue">When not null, the tile ends with the LSTM cell update instead of storing to <c>dst</c>.</param>
-    public string Get(Isa isa, IReadOnlyList<int> chunks, int rows, IReadOnlyList<Segment> segments, TileInit init, int destinationRowStride, IReadOnlyList<BFloat16Chunk>? bfloat16 = null, LstmEpilogue? epilogue = null)
+    /// <param name="split">When not null, some chunks keep segment 0's products apart from the others' (not with an epilogue).</param>
+    public string Get(Isa isa, IReadOnlyList<int> chunks, int rows, IReadOnlyList<Segment> segments, TileInit init, int destinationRowStride, IReadOnlyList<BFloat16Chunk>? bfloat16 = null, LstmEpilogue? epilogue = null, SplitSegments? split = null)
     {
-        var key = string.Join("|", isa.Name, string.Join(",", chunks), rows, string.Join(";", segments), init, destinationRowStride, bfloat16 is null ? "float" : string.Join(",", bfloat16), epilogue);
+        var key = string.Join("|", isa.Name, string.Join(",", chunks), rows, string.Join(";", segments), init, destinationRowStride, bfloat16 is null ? "float" : string.Join(",", bfloat16), epilogue)
+            + (split is null ? string.Empty : "|" + split);
         if (_names.TryGetValue(key, out var existing))
         {
             return existing;
@@ -80,6 +90,7 @@ internal sealed class TileEmitter
         _names.Add(key, name);
         _half = bfloat16;
         _epilogue = epilogue;
+        _split = epilogue is null || split is null ? split : throw new System.ArgumentException("A split tile stores to dst; it cannot end with an epilogue.", nameof(split));
         Emit(name, chunks, rows, segments, init, destinationRowStride);
         return name;
     }
@@ -89,6 +100,11 @@ internal sealed class TileEmitter
     private IReadOnlyList<BFloat16Chunk>? _half;
 
     private LstmEpilogue? _epilogue;
+
+    private SplitSegments? _split;
+
+    /// <summary>Whether chunk <paramref name="c"/> has the second accumulator set of a split tile.</summary>
+    private bool IsSplit(int c) => _split is not null && c >= _split.FromChunk;
 
     private string MatrixType => _half is null ? _v.Element : "ushort";
 
@@ -147,6 +163,21 @@ internal sealed class TileEmitter
                         TileInit.Accumulate => _v.Load(chunks[c], "dst", SourceWriter.Int((r * destinationRowStride) + offsets[c])),
                         _ => _v.Zero(chunks[c]),
                     };
+                    if (IsSplit(c))
+                    {
+                        // Each side starts from its own bias; row 0's starts are reused by the other rows.
+                        var own = s > 0 || init != TileInit.Bias ? start : r == 0 ? _v.Load(chunks[c], "bias0", SourceWriter.Int(offsets[c])) : $"a0_{c}_0";
+                        var other = s > 0 || init != TileInit.Bias ? _v.Zero(chunks[c]) : r == 0 ? _v.Load(chunks[c], "bias1", SourceWriter.Int(offsets[c])) : $"e0_{c}_0";
+                        if (init == TileInit.Accumulate && s == 0)
+                        {
+                            other = _v.Load(chunks[c], "dst", SourceWriter.Int((r * destinationRowStride) + offsets[c] + _split!.StoreShift));
+                        }
+
+                        w.Line($"{_v.Type(chunks[c])} a{r}_{c}_{s} = {own};");
+                        w.Line($"{_v.Type(chunks[c])} e{r}_{c}_{s} = {other};");
+                        continue;
+                    }
+
                     w.Line($"{_v.Type(chunks[c])} a{r}_{c}_{s} = {start};");
                 }
             }
@@ -207,6 +238,11 @@ internal sealed class TileEmitter
                 {
                     var value = sets == 2 ? $"a{r}_{c}_0 + a{r}_{c}_1" : $"a{r}_{c}_0";
                     w.Line(_v.Store(chunks[c], value, "dst", SourceWriter.Int((r * destinationRowStride) + offsets[c])));
+                    if (IsSplit(c))
+                    {
+                        var other = sets == 2 ? $"e{r}_{c}_0 + e{r}_{c}_1" : $"e{r}_{c}_0";
+                        w.Line(_v.Store(chunks[c], other, "dst", SourceWriter.Int((r * destinationRowStride) + offsets[c] + _split!.StoreShift)));
+                    }
                 }
             }
         }
@@ -302,7 +338,8 @@ internal sealed class TileEmitter
             w.Line($"var w{c} = {load};");
             for (var r = 0; r < rows; r++)
             {
-                w.Line($"a{r}_{c}_{set} = {VecText.MathClass}.MulAdd(b{r}_{chunks[c]}, w{c}, a{r}_{c}_{set});");
+                var acc = segment > 0 && IsSplit(c) ? "e" : "a";
+                w.Line($"{acc}{r}_{c}_{set} = {VecText.MathClass}.MulAdd(b{r}_{chunks[c]}, w{c}, {acc}{r}_{c}_{set});");
             }
         }
 
