@@ -669,7 +669,7 @@ internal sealed class GruEmitter
         w.Line($"private const int SimdFullPanels = {I(l.FullPanels)};");
         w.Line($"private const int SimdTailUnits = {I(l.TailUnits)};");
         w.Line($"private const string SimdTapeLayout = \"{key}\";");
-        w.Line($"private readonly {e}[] _simdParameters = new {e}[ParameterCount];");
+        CellApi.EmitStorage(w, e, _spec.TypeName, _spec.SharedStorage);
         w.Line();
         w.Line("/// <summary>");
         w.Line("/// The parameters in Simd's panel layout: the hidden units are grouped in panels of");
@@ -677,7 +677,7 @@ internal sealed class GruEmitter
         w.Line("/// followed by bias_ih and bias_hh in the same panel order. Use <see cref=\"ImportPyTorch\"/>, <see cref=\"ExportPyTorch\"/>");
         w.Line("/// and <see cref=\"WeightIndex\"/> instead of relying on positions.");
         w.Line("/// </summary>");
-        w.Line($"public {Span}<{e}> Parameters => _simdParameters;");
+        w.Line($"public {Span}<{e}> Parameters => {CellApi.ParametersExpression(_spec.SharedStorage)};");
         w.Line();
 
         w.Line("/// <summary>Index in <see cref=\"Parameters\"/> of PyTorch's weight at gate row <paramref name=\"row\"/> (0..3H−1, gate order r, z, n)");
@@ -731,10 +731,10 @@ internal sealed class GruEmitter
         EmitLayoutChecks(w);
         w.Open("for (int row = 0; row < 3 * HiddenSize; row++)");
         w.Line("int first = SimdGateOffset(row, out int rowStride, out int panelWeights) + panelWeights;");
-        w.Line("for (int k = 0; k < InputSize; k++) _simdParameters[first + (k * rowStride)] = weightIh[(row * InputSize) + k];");
-        w.Line("for (int k = 0; k < HiddenSize; k++) _simdParameters[first + ((InputSize + k) * rowStride)] = weightHh[(row * HiddenSize) + k];");
-        w.Line("_simdParameters[BiasIhIndex(row)] = biasIh[row];");
-        w.Line("_simdParameters[BiasHhIndex(row)] = biasHh[row];");
+        w.Line("for (int k = 0; k < InputSize; k++) Parameters[first + (k * rowStride)] = weightIh[(row * InputSize) + k];");
+        w.Line("for (int k = 0; k < HiddenSize; k++) Parameters[first + ((InputSize + k) * rowStride)] = weightHh[(row * HiddenSize) + k];");
+        w.Line("Parameters[BiasIhIndex(row)] = biasIh[row];");
+        w.Line("Parameters[BiasHhIndex(row)] = biasHh[row];");
         w.Close();
         w.Close();
         w.Line();
@@ -743,16 +743,16 @@ internal sealed class GruEmitter
         w.Line("/// <exception cref=\"global::System.ArgumentException\">A span has the wrong length; nothing is written.</exception>");
         w.Open($"public void ExportPyTorch({Span}<{e}> weightIh, {Span}<{e}> weightHh, {Span}<{e}> biasIh, {Span}<{e}> biasHh)");
         EmitLayoutChecks(w);
-        w.Line("SimdCopyWeights(_simdParameters, weightIh, weightHh);");
+        w.Line("SimdCopyWeights(Parameters, weightIh, weightHh);");
         w.Open("for (int row = 0; row < 3 * HiddenSize; row++)");
-        w.Line("biasIh[row] = _simdParameters[BiasIhIndex(row)];");
-        w.Line("biasHh[row] = _simdParameters[BiasHhIndex(row)];");
+        w.Line("biasIh[row] = Parameters[BiasIhIndex(row)];");
+        w.Line("biasHh[row] = Parameters[BiasHhIndex(row)];");
         w.Close();
         w.Close();
         w.Line();
         w.Line("/// <summary>Fills every parameter from U(−1/√H, 1/√H), PyTorch's default GRU initialisation, with a seeded generator.</summary>");
         w.Line("/// <param name=\"seed\">Seed; the same seed gives the same parameters on every machine.</param>");
-        w.Line("public void InitializeParameters(ulong seed) => global::Simd.Initialization.FillUniform(_simdParameters, 1 / global::System.Math.Sqrt(HiddenSize), seed);");
+        w.Line("public void InitializeParameters(ulong seed) => global::Simd.Initialization.FillUniform(Parameters, 1 / global::System.Math.Sqrt(HiddenSize), seed);");
         w.Line();
 
         // Inference.
@@ -762,7 +762,7 @@ internal sealed class GruEmitter
         w.Open($"public void Step({ReadOnlySpan}<{e}> input, {Span}<{e}> hidden)");
         w.Line("global::Simd.Guard.Length(input.Length, InputSize, nameof(input), \"InputSize\");");
         w.Line("global::Simd.Guard.Length(hidden.Length, HiddenSize, nameof(hidden), \"HiddenSize\");");
-        Dispatch(w, "StepBatch", $"ref {Marshal}.GetArrayDataReference(_simdParameters), ref {Marshal}.GetReference(input), ref {Marshal}.GetReference(hidden), 1");
+        Dispatch(w, "StepBatch", $"ref SimdWeights, ref {Marshal}.GetReference(input), ref {Marshal}.GetReference(hidden), 1");
         w.Close();
         w.Line();
         w.Line("/// <summary>Advances a batch of independent samples by one step (for example many agents in one frame).</summary>");
@@ -775,7 +775,7 @@ internal sealed class GruEmitter
         w.Close();
         w.Line("int batch = hidden.Length / HiddenSize;");
         w.Line("global::Simd.Guard.Length(inputs.Length, (long)batch * InputSize, nameof(inputs), \"batch × InputSize = {0} × {1}\", batch, InputSize);");
-        Dispatch(w, "StepBatch", $"ref {Marshal}.GetArrayDataReference(_simdParameters), ref {Marshal}.GetReference(inputs), ref {Marshal}.GetReference(hidden), batch");
+        Dispatch(w, "StepBatch", $"ref SimdWeights, ref {Marshal}.GetReference(inputs), ref {Marshal}.GetReference(hidden), batch");
         w.Close();
         w.Line();
 
@@ -833,7 +833,7 @@ internal sealed class GruEmitter
         w.Line("global::Simd.Guard.Length(inputs.Length, (long)steps * batch * InputSize, nameof(inputs), \"steps × batch × InputSize = {0} × {1} × {2}\", steps, batch, InputSize);");
         w.Line("global::Simd.Guard.Length(hidden.Length, (long)batch * HiddenSize, nameof(hidden), \"batch × HiddenSize = {0} × {1}\", batch, HiddenSize);");
         w.Line("global::Simd.Guard.Length(outputs.Length, (long)steps * batch * HiddenSize, nameof(outputs), \"steps × batch × HiddenSize = {0} × {1} × {2}\", steps, batch, HiddenSize);");
-        w.Line($"ref {e} w = ref {Marshal}.GetArrayDataReference(_simdParameters);");
+        w.Line($"ref {e} w = ref SimdWeights;");
         w.Open("if (tape is null)");
         w.Open("for (int t = 0; t < steps; t++)");
         Dispatch(w, "StepBatch", $"ref w, ref {Marshal}.GetReference(inputs.Slice(t * batch * InputSize)), ref {Marshal}.GetReference(hidden), batch");
@@ -876,7 +876,7 @@ internal sealed class GruEmitter
         w.Line("global::Simd.Guard.Length(initialHiddenGradient.Length, (long)batch * HiddenSize, nameof(initialHiddenGradient), \"batch × HiddenSize = {0} × {1}\", batch, HiddenSize);");
         w.Line("global::Simd.Guard.Length(parameterGradients.Length, ParameterCount, nameof(parameterGradients), \"ParameterCount\");");
         w.Line("SimdRegions(tape, out var xs, out var hs, out var gates, out var dax, out var dah, out var wih, out var whh, out var dh, out var dq);");
-        w.Line("SimdCopyWeights(_simdParameters, wih, whh);");
+        w.Line("SimdCopyWeights(Parameters, wih, whh);");
         w.Line("finalHiddenGradient.CopyTo(dh);");
         Dispatch(w, "Backward", $"ref {Marshal}.GetReference(wih), ref {Marshal}.GetReference(whh), ref {Marshal}.GetReference(xs), ref {Marshal}.GetReference(hs), ref {Marshal}.GetReference(gates), ref {Marshal}.GetReference(dax), ref {Marshal}.GetReference(dah), ref {Marshal}.GetReference(dh), ref {Marshal}.GetReference(dq), ref {Marshal}.GetReference(outputGradients), ref {Marshal}.GetReference(inputGradients), ref {Marshal}.GetReference(parameterGradients), steps, batch");
         w.Line("dh.Slice(0, batch * HiddenSize).CopyTo(initialHiddenGradient);");

@@ -13,3 +13,11 @@ namespace Simd.Tests;
 [LstmCell(4, 7, Layers = 2, ElementType = typeof(double))] public sealed partial class LstmNet4x7L2D;
 [LstmCell(2, 3, Bidirectional = true, ElementType = typeof(double))] public sealed partial class LstmNet2x3BiD;
 [LstmCell(5, 6, Layers = 3, Bidirectional = true, ElementType = typeof(double))] public sealed partial class LstmNet5x6L3BiD;
+
+[GruCell(3, 5, Layers = 2)] public sealed partial class GruNet3x5L2;
+[GruCell(7, 13, Bidirectional = true)] public sealed partial class GruNet7x13Bi;
+[GruCell(5, 11, Layers = 2, Bidirectional = true, Reset = GruReset.BeforeRecurrentProduct)] public sealed partial class GruNet5x11L2BiBefore;
+
+[GruCell(3, 5, Layers = 2, Bidirectional = true, ElementType = typeof(double))] public sealed partial class GruNet3x5L2BiD;
+[GruCell(2, 3, Bidirectional = true, Reset = GruReset.BeforeRecurrentProduct, ElementType = typeof(double))] public sealed partial class GruNet2x3BiBeforeD;
+[GruCell(4, 7, Layers = 2, Reset = GruReset.BeforeRecurrentProduct, ElementType = typeof(double))] public sealed partial class GruNet4x7L2BeforeD;

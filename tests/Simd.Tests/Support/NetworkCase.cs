@@ -4,26 +4,38 @@ using System.Linq;
 
 namespace Simd.Tests.Support;
 
+/// <summary>Which cell a layered network is made of, with the options its reference needs.</summary>
+internal enum NetworkKind
+{
+    Lstm,
+    GruResetAfter,
+    GruResetBefore,
+    RnnTanh,
+    RnnRelu,
+}
+
 /// <summary>
-/// A random layered-LSTM problem in double: PyTorch tensors for every layer and direction (by PyTorch name), a
-/// sequence batch, initial states and output gradients; plus the reference forward pass composed from
-/// <see cref="LstmReference"/> cells exactly as PyTorch's <c>nn.LSTM</c> documents it.
+/// A random layered-network problem in double: PyTorch tensors for every layer and direction (by PyTorch name), a
+/// sequence batch, initial states and output gradients; plus the reference forward pass composed from the scalar
+/// reference cells exactly as PyTorch's <c>nn.LSTM</c> / <c>nn.GRU</c> / <c>nn.RNN</c> document it.
 /// </summary>
 internal sealed class NetworkCase
 {
-    public NetworkCase(IRecurrentNetwork<double> shape, int steps, int batch, int seed)
-        : this(shape.InputSize, shape.HiddenSize, shape.Layers, shape.Directions, steps, batch, seed)
+    public NetworkCase(NetworkKind kind, IRecurrentNetwork<double> shape, int steps, int batch, int seed)
+        : this(kind, shape.InputSize, shape.HiddenSize, shape.Layers, shape.Directions, steps, batch, seed)
     {
     }
 
-    public NetworkCase(IRecurrentNetwork<float> shape, int steps, int batch, int seed)
-        : this(shape.InputSize, shape.HiddenSize, shape.Layers, shape.Directions, steps, batch, seed)
+    public NetworkCase(NetworkKind kind, IRecurrentNetwork<float> shape, int steps, int batch, int seed)
+        : this(kind, shape.InputSize, shape.HiddenSize, shape.Layers, shape.Directions, steps, batch, seed)
     {
     }
 
-    private NetworkCase(int inputSize, int hiddenSize, int layers, int directions, int steps, int batch, int seed)
+    private NetworkCase(NetworkKind kind, int inputSize, int hiddenSize, int layers, int directions, int steps, int batch, int seed)
     {
         var random = new Random(seed);
+        Kind = kind;
+        Gates = kind switch { NetworkKind.Lstm => 4, NetworkKind.RnnTanh or NetworkKind.RnnRelu => 1, _ => 3 };
         I = inputSize;
         H = hiddenSize;
         Layers = layers;
@@ -38,10 +50,10 @@ internal sealed class NetworkCase
             for (var d = 0; d < directions; d++)
             {
                 var suffix = $"_l{l}{(d == 1 ? "_reverse" : string.Empty)}";
-                Tensors["weight_ih" + suffix] = Uniform(random, 4 * H * LayerInput(l), scale);
-                Tensors["weight_hh" + suffix] = Uniform(random, 4 * H * H, scale);
-                Tensors["bias_ih" + suffix] = Uniform(random, 4 * H, scale);
-                Tensors["bias_hh" + suffix] = Uniform(random, 4 * H, scale);
+                Tensors["weight_ih" + suffix] = Uniform(random, Gates * H * LayerInput(l), scale);
+                Tensors["weight_hh" + suffix] = Uniform(random, Gates * H * H, scale);
+                Tensors["bias_ih" + suffix] = Uniform(random, Gates * H, scale);
+                Tensors["bias_hh" + suffix] = Uniform(random, Gates * H, scale);
             }
         }
 
@@ -52,6 +64,13 @@ internal sealed class NetworkCase
         FinalHiddenGradient = Uniform(random, Hidden0.Length, 1);
         FinalCellGradient = Uniform(random, Cell0.Length, 1);
     }
+
+    public NetworkKind Kind { get; }
+
+    /// <summary>Gate blocks per weight matrix: 4 (LSTM), 3 (GRU) or 1 (RNN).</summary>
+    public int Gates { get; }
+
+    public bool HasCellState => Kind == NetworkKind.Lstm;
 
     public int I { get; }
 
@@ -115,10 +134,9 @@ internal sealed class NetworkCase
             for (var d = 0; d < Directions; d++)
             {
                 var suffix = $"_l{l}{(d == 1 ? "_reverse" : string.Empty)}";
-                var cell = new LstmReference(inSize, H, Tensors["weight_ih" + suffix], Tensors["weight_hh" + suffix], Tensors["bias_ih" + suffix], Tensors["bias_hh" + suffix]);
                 var sequence = d == 0 ? layerIn : ReverseSteps(layerIn, Batch * inSize);
                 var state = (((l * Directions) + d) * Batch * H, Batch * H);
-                var outputs = cell.Forward(Steps, Batch, sequence, finalH.AsSpan(state.Item1, state.Item2), finalC.AsSpan(state.Item1, state.Item2));
+                var outputs = CellForward(inSize, suffix, sequence, finalH.AsSpan(state.Item1, state.Item2), finalC.AsSpan(state.Item1, state.Item2));
                 for (var t = 0; t < Steps; t++)
                 {
                     var target = d == 0 ? t : Steps - 1 - t;
@@ -135,6 +153,59 @@ internal sealed class NetworkCase
         return layerIn;
     }
 
+    /// <summary>One layer-direction's cell over the whole sequence; h (and c) are updated to the final state.</summary>
+    private double[] CellForward(int inSize, string suffix, double[] sequence, Span<double> h, Span<double> c)
+    {
+        double[] wih = Tensors["weight_ih" + suffix], whh = Tensors["weight_hh" + suffix], bih = Tensors["bias_ih" + suffix], bhh = Tensors["bias_hh" + suffix];
+        if (Kind == NetworkKind.Lstm)
+        {
+            return new LstmReference(inSize, H, wih, whh, bih, bhh).Forward(Steps, Batch, sequence, h, c);
+        }
+
+        var state = h.ToArray();
+        var outputs = Kind switch
+        {
+            NetworkKind.GruResetAfter or NetworkKind.GruResetBefore =>
+                new GruReference(inSize, H, Kind == NetworkKind.GruResetBefore, wih, whh, bih, bhh).Forward(Steps, Batch, sequence, state),
+            _ => RnnForward(inSize, wih, whh, bih, bhh, sequence, state),
+        };
+        state.CopyTo(h);
+        return outputs;
+    }
+
+    /// <summary>The vanilla RNN, written from PyTorch's equation h' = act(W_ih x + b_ih + W_hh h + b_hh).</summary>
+    private double[] RnnForward(int inSize, double[] wih, double[] whh, double[] bih, double[] bhh, double[] sequence, double[] h)
+    {
+        var outputs = new double[Steps * Batch * H];
+        var next = new double[H];
+        for (var t = 0; t < Steps; t++)
+        {
+            for (var b = 0; b < Batch; b++)
+            {
+                for (var j = 0; j < H; j++)
+                {
+                    var sum = bih[j] + bhh[j];
+                    for (var k = 0; k < inSize; k++)
+                    {
+                        sum += wih[(j * inSize) + k] * sequence[(((t * Batch) + b) * inSize) + k];
+                    }
+
+                    for (var k = 0; k < H; k++)
+                    {
+                        sum += whh[(j * H) + k] * h[(b * H) + k];
+                    }
+
+                    next[j] = Kind == NetworkKind.RnnRelu ? Math.Max(0, sum) : Math.Tanh(sum);
+                }
+
+                next.CopyTo(h, b * H);
+                next.CopyTo(outputs, ((t * Batch) + b) * H);
+            }
+        }
+
+        return outputs;
+    }
+
     /// <summary>
     /// Largest row sum of |W_ih| over all layers above the first: how much an error in a layer's input can grow in its
     /// pre-activations (sigmoid and tanh are 1-Lipschitz, so it bounds the growth into the layer's outputs per step).
@@ -148,7 +219,7 @@ internal sealed class NetworkCase
             {
                 var w = Tensors[$"weight_ih_l{l}{(d == 1 ? "_reverse" : string.Empty)}"];
                 var n = LayerInput(l);
-                for (var row = 0; row < 4 * H; row++)
+                for (var row = 0; row < Gates * H; row++)
                 {
                     worst = Math.Max(worst, w.Skip(row * n).Take(n).Sum(Math.Abs));
                 }

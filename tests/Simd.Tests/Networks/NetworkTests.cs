@@ -9,10 +9,11 @@ using Xunit;
 namespace Simd.Tests;
 
 /// <summary>
-/// Layered LSTM networks (Layers &gt; 1, Bidirectional) against a reference composed of <see cref="LstmReference"/>
-/// cells the way PyTorch's <c>nn.LSTM</c> documents it, and their backward pass against central finite differences.
+/// Layered networks (Layers &gt; 1, Bidirectional) of every cell kind against a reference composed of the scalar
+/// reference cells the way PyTorch documents <c>nn.LSTM</c>, <c>nn.GRU</c> and <c>nn.RNN</c>, and their backward pass
+/// against central finite differences.
 /// </summary>
-public sealed class LstmNetworkTests
+public sealed class NetworkTests
 {
     private const double Epsilon = 1e-5;
 
@@ -20,21 +21,27 @@ public sealed class LstmNetworkTests
     private const double AbsoluteTolerance = 1e-6;
     private const double RelativeTolerance = 1e-6;
 
-    private static readonly Dictionary<string, Func<ILstmNetwork<float>>> Singles = new()
+    private static readonly Dictionary<string, Func<NetworkUnderTest<float>>> Singles = new()
     {
-        ["3x5 L2"] = static () => new LstmNet3x5L2(),
-        ["7x13 Bi"] = static () => new LstmNet7x13Bi(),
-        ["5x11 L2 Bi"] = static () => new LstmNet5x11L2Bi(),
-        ["17x31 L3 Bi"] = static () => new LstmNet17x31L3Bi(),
-        ["2x18 L3"] = static () => new LstmNet2x18L3(),
+        ["LSTM 3x5 L2"] = static () => new(NetworkKind.Lstm, new LstmNet3x5L2()),
+        ["LSTM 7x13 Bi"] = static () => new(NetworkKind.Lstm, new LstmNet7x13Bi()),
+        ["LSTM 5x11 L2 Bi"] = static () => new(NetworkKind.Lstm, new LstmNet5x11L2Bi()),
+        ["LSTM 17x31 L3 Bi"] = static () => new(NetworkKind.Lstm, new LstmNet17x31L3Bi()),
+        ["LSTM 2x18 L3"] = static () => new(NetworkKind.Lstm, new LstmNet2x18L3()),
+        ["GRU 3x5 L2"] = static () => new(NetworkKind.GruResetAfter, new GruNet3x5L2()),
+        ["GRU 7x13 Bi"] = static () => new(NetworkKind.GruResetAfter, new GruNet7x13Bi()),
+        ["GRU 5x11 L2 Bi reset-before"] = static () => new(NetworkKind.GruResetBefore, new GruNet5x11L2BiBefore()),
     };
 
-    private static readonly Dictionary<string, Func<ILstmNetwork<double>>> Doubles = new()
+    private static readonly Dictionary<string, Func<NetworkUnderTest<double>>> Doubles = new()
     {
-        ["3x5 L2 Bi"] = static () => new LstmNet3x5L2BiD(),
-        ["4x7 L2"] = static () => new LstmNet4x7L2D(),
-        ["2x3 Bi"] = static () => new LstmNet2x3BiD(),
-        ["5x6 L3 Bi"] = static () => new LstmNet5x6L3BiD(),
+        ["LSTM 3x5 L2 Bi"] = static () => new(NetworkKind.Lstm, new LstmNet3x5L2BiD()),
+        ["LSTM 4x7 L2"] = static () => new(NetworkKind.Lstm, new LstmNet4x7L2D()),
+        ["LSTM 2x3 Bi"] = static () => new(NetworkKind.Lstm, new LstmNet2x3BiD()),
+        ["LSTM 5x6 L3 Bi"] = static () => new(NetworkKind.Lstm, new LstmNet5x6L3BiD()),
+        ["GRU 3x5 L2 Bi"] = static () => new(NetworkKind.GruResetAfter, new GruNet3x5L2BiD()),
+        ["GRU 2x3 Bi reset-before"] = static () => new(NetworkKind.GruResetBefore, new GruNet2x3BiBeforeD()),
+        ["GRU 4x7 L2 reset-before"] = static () => new(NetworkKind.GruResetBefore, new GruNet4x7L2BeforeD()),
     };
 
     public static TheoryData<string> SingleNetworks => new(Singles.Keys);
@@ -83,7 +90,7 @@ public sealed class LstmNetworkTests
     public void Single_precision_forward_equals_the_reference(string name)
     {
         var network = Singles[name]();
-        Check(c => ForwardMatches(network, new NetworkCase(network, c.Steps, c.Batch, c.Seed)), 8);
+        Check(c => ForwardMatches(network, new NetworkCase(network.Kind, network.Network, c.Steps, c.Batch, c.Seed)), 8);
     }
 
     [Theory]
@@ -91,7 +98,7 @@ public sealed class LstmNetworkTests
     public void Double_precision_forward_equals_the_reference(string name)
     {
         var network = Doubles[name]();
-        Check(c => ForwardMatches(network, new NetworkCase(network, c.Steps, c.Batch, c.Seed)), 8);
+        Check(c => ForwardMatches(network, new NetworkCase(network.Kind, network.Network, c.Steps, c.Batch, c.Seed)), 8);
     }
 
     [Theory]
@@ -99,14 +106,14 @@ public sealed class LstmNetworkTests
     public void Gradients_equal_central_finite_differences(string name)
     {
         var network = Doubles[name]();
-        Check(c => GradientsMatch(network, new NetworkCase(network, c.Steps, c.Batch, c.Seed), c.Seed), 4);
+        Check(c => GradientsMatch(network, new NetworkCase(network.Kind, network.Network, c.Steps, c.Batch, c.Seed), c.Seed), 4);
     }
 
     [Fact]
     public void Unidirectional_steps_equal_the_sequence_forward()
     {
         var network = new LstmNet2x18L3();
-        var c = new NetworkCase(network, 4, 3, 17);
+        var c = new NetworkCase(NetworkKind.Lstm, network, 4, 3, 17);
         c.Load(network);
         var expected = c.Reference(c.Inputs, c.Hidden0, c.Cell0, out var finalH, out var finalC);
         var tolerance = Tolerance(c, Math.Pow(2, -24), 1.2e-7);
@@ -161,7 +168,7 @@ public sealed class LstmNetworkTests
     public void Tensors_round_trip_and_cover_every_parameter()
     {
         ILstmNetwork<float> network = new LstmNet5x11L2Bi();
-        var c = new NetworkCase(network, 1, 1, 3);
+        var c = new NetworkCase(NetworkKind.Lstm, network, 1, 1, 3);
         c.Load(network);
         var total = 0;
         foreach (var name in network.PyTorchParameterNames)
@@ -220,12 +227,18 @@ public sealed class LstmNetworkTests
         var unidirectional = new LstmNet2x18L3();
         var uh = new float[3 * 18];
         var uc = new float[3 * 18];
+        var gru = new GruNet5x11L2BiBefore();
+        gru.InitializeParameters(6);
+        var gruTape = GruNet5x11L2BiBefore.CreateTape(T, B);
+        var gruGrads = new float[GruNet5x11L2BiBefore.ParameterCount];
 
         void RunAll()
         {
             network.Forward(T, B, x, h, cs, outputs, tape);
             network.Backward(tape, outputs, h, cs, dx, dh, dc, grads);
             unidirectional.Step(x.AsSpan(0, 2), uh, uc);
+            gru.Forward(T, B, x, h, outputs, gruTape);
+            gru.Backward(gruTape, outputs, h, dx, dh, gruGrads);
         }
 
         for (var i = 0; i < 3; i++)
@@ -256,39 +269,45 @@ public sealed class LstmNetworkTests
     private static void Check(Action<(int Steps, int Batch, int Seed)> property, int maxTest) =>
         FsCheck.Check.One(Config.QuickThrowOnFailure.WithMaxTest(maxTest), Prop.ForAll(Cases(), property));
 
-    private static void ForwardMatches(ILstmNetwork<float> network, NetworkCase c)
+    private static void ForwardMatches(NetworkUnderTest<float> network, NetworkCase c)
     {
-        c.Load(network);
+        c.Load(network.Network);
         var expected = c.Reference(c.Inputs, c.Hidden0, c.Cell0, out var finalH, out var finalC);
         var tolerance = Tolerance(c, Math.Pow(2, -24), 1.2e-7);
         var h = LstmCase.ToFloat(c.Hidden0);
         var cs = LstmCase.ToFloat(c.Cell0);
         var outputs = new float[expected.Length];
-        network.Forward(c.Steps, c.Batch, LstmCase.ToFloat(c.Inputs), h, cs, outputs, network.CreateTape(c.Steps + 1, c.Batch + 1));
+        network.Forward(c.Steps, c.Batch, LstmCase.ToFloat(c.Inputs), h, cs, outputs, network.Network.CreateTape(c.Steps + 1, c.Batch + 1));
         Near(expected, outputs, tolerance, "outputs", c);
         Near(finalH, h, tolerance, "h_T", c);
-        Near(finalC, cs, tolerance, "c_T", c);
+        if (c.HasCellState)
+        {
+            Near(finalC, cs, tolerance, "c_T", c);
+        }
     }
 
-    private static void ForwardMatches(ILstmNetwork<double> network, NetworkCase c)
+    private static void ForwardMatches(NetworkUnderTest<double> network, NetworkCase c)
     {
-        c.Load(network);
+        c.Load(network.Network);
         var expected = c.Reference(c.Inputs, c.Hidden0, c.Cell0, out var finalH, out var finalC);
         var tolerance = Tolerance(c, Math.Pow(2, -53), 3.4e-16);
         var h = (double[])c.Hidden0.Clone();
         var cs = (double[])c.Cell0.Clone();
         var outputs = new double[expected.Length];
-        network.Forward(c.Steps, c.Batch, c.Inputs, h, cs, outputs, network.CreateTape(c.Steps, c.Batch));
+        network.Forward(c.Steps, c.Batch, c.Inputs, h, cs, outputs, network.Network.CreateTape(c.Steps, c.Batch));
         Near(expected, outputs, tolerance, "outputs", c);
         Near(finalH, h, tolerance, "h_T", c);
-        Near(finalC, cs, tolerance, "c_T", c);
+        if (c.HasCellState)
+        {
+            Near(finalC, cs, tolerance, "c_T", c);
+        }
     }
 
-    private static void GradientsMatch(ILstmNetwork<double> network, NetworkCase c, int seed)
+    private static void GradientsMatch(NetworkUnderTest<double> network, NetworkCase c, int seed)
     {
-        c.Load(network);
-        var tape = network.CreateTape(c.Steps, c.Batch);
-        var gradients = new double[network.ParameterCount];
+        c.Load(network.Network);
+        var tape = network.Network.CreateTape(c.Steps, c.Batch);
+        var gradients = new double[network.Network.ParameterCount];
         var dx = new double[c.Inputs.Length];
         var dh0 = new double[c.Hidden0.Length];
         var dc0 = new double[c.Cell0.Length];
@@ -296,23 +315,24 @@ public sealed class LstmNetworkTests
         network.Backward(tape, c.OutputGradients, c.FinalHiddenGradient, c.FinalCellGradient, dx, dh0, dc0, gradients);
 
         var random = new Random(seed);
-        var parameters = network.Parameters.ToArray();
+        var parameters = network.Network.Parameters.ToArray();
         for (var n = 0; n < 30; n++)
         {
             var index = random.Next(parameters.Length);
             var numeric = Numeric(
                 v =>
                 {
-                    parameters.CopyTo(network.Parameters);
-                    network.Parameters[index] = v;
+                    parameters.CopyTo(network.Network.Parameters);
+                    network.Network.Parameters[index] = v;
                     return Loss(network, c, tape, c.Inputs, c.Hidden0, c.Cell0);
                 },
                 parameters[index]);
             Compare(gradients[index], numeric, $"parameter {index}", c);
         }
 
-        parameters.CopyTo(network.Parameters);
-        foreach (var (name, values, gradient) in new[] { ("x", c.Inputs, dx), ("h0", c.Hidden0, dh0), ("c0", c.Cell0, dc0) })
+        parameters.CopyTo(network.Network.Parameters);
+        var probes = new[] { ("x", c.Inputs, dx), ("h0", c.Hidden0, dh0), ("c0", c.Cell0, dc0) };
+        foreach (var (name, values, gradient) in probes.Take(c.HasCellState ? 3 : 2))
         {
             for (var n = 0; n < 10; n++)
             {
@@ -330,13 +350,13 @@ public sealed class LstmNetworkTests
         }
     }
 
-    private static double Loss(ILstmNetwork<double> network, NetworkCase c, Tape<double> tape, double[] inputs, double[] h0, double[] c0)
+    private static double Loss(NetworkUnderTest<double> network, NetworkCase c, Tape<double> tape, double[] inputs, double[] h0, double[] c0)
     {
         var h = (double[])h0.Clone();
         var cs = (double[])c0.Clone();
         var outputs = new double[c.Steps * c.Batch * c.OutputSize];
         network.Forward(c.Steps, c.Batch, inputs, h, cs, outputs, tape);
-        return Dot(outputs, c.OutputGradients) + Dot(h, c.FinalHiddenGradient) + Dot(cs, c.FinalCellGradient);
+        return Dot(outputs, c.OutputGradients) + Dot(h, c.FinalHiddenGradient) + (c.HasCellState ? Dot(cs, c.FinalCellGradient) : 0);
     }
 
     private static double Dot(double[] a, double[] b) => a.Zip(b, static (x, y) => x * y).Sum();
