@@ -141,7 +141,7 @@ public sealed class OptimizableSizeTests
         }
     }
 
-    private static int LocalCount(BlobReader signature)
+    internal static int LocalCount(BlobReader signature)
     {
         var header = signature.ReadSignatureHeader();
         Assert.Equal(SignatureKind.LocalVariables, header.Kind);
@@ -149,7 +149,7 @@ public sealed class OptimizableSizeTests
     }
 
     /// <summary>Counts branch, switch-target, return and throw instructions by decoding the IL stream.</summary>
-    private static int CountBranches(byte[] il)
+    internal static int CountBranches(byte[] il)
     {
         var count = 0;
         for (var i = 0; i < il.Length;)

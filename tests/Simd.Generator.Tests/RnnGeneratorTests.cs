@@ -25,6 +25,7 @@ public sealed class RnnGeneratorTests
     private const int MaxMethodLines = 400;
     private const int MaxMethodIlBytes = 20_000;
     private const int MaxMethodLocals = 200;
+    private const int MaxMethodBranches = 1_000;
 
     private static string Rnn(int inputSize, int hiddenSize, string element = "float", bool relu = false, string extra = "") =>
         $"using Simd;\n\nnamespace Sample;\n\n[RnnCell({inputSize}, {hiddenSize}"
@@ -110,7 +111,7 @@ public sealed class RnnGeneratorTests
         stream.Position = 0;
         using var pe = new PEReader(stream);
         var metadata = pe.GetMetadataReader();
-        var methods = new List<(string Name, int IlBytes, int Locals)>();
+        var methods = new List<(string Name, int IlBytes, int Locals, int Branches)>();
         foreach (var handle in metadata.MethodDefinitions)
         {
             var method = metadata.GetMethodDefinition(handle);
@@ -120,15 +121,11 @@ public sealed class RnnGeneratorTests
             }
 
             var body = pe.GetMethodBody(method.RelativeVirtualAddress);
-            var locals = 0;
-            if (!body.LocalSignature.IsNil)
-            {
-                var signature = metadata.GetBlobReader(metadata.GetStandaloneSignature(body.LocalSignature).Signature);
-                signature.ReadSignatureHeader();
-                locals = signature.ReadCompressedInteger();
-            }
-
-            methods.Add((metadata.GetString(method.Name), body.GetILBytes()?.Length ?? 0, locals));
+            var il = body.GetILBytes() ?? Array.Empty<byte>();
+            var locals = body.LocalSignature.IsNil
+                ? 0
+                : OptimizableSizeTests.LocalCount(metadata.GetBlobReader(metadata.GetStandaloneSignature(body.LocalSignature).Signature));
+            methods.Add((metadata.GetString(method.Name), il.Length, locals, OptimizableSizeTests.CountBranches(il)));
         }
 
         Assert.True(methods.Count > 50, $"only {methods.Count} method bodies found");
@@ -136,6 +133,8 @@ public sealed class RnnGeneratorTests
         Assert.True(biggest.IlBytes <= MaxMethodIlBytes, $"{biggest.Name} has {biggest.IlBytes} bytes of IL; the limit is {MaxMethodIlBytes}");
         var mostLocals = methods.MaxBy(static m => m.Locals);
         Assert.True(mostLocals.Locals <= MaxMethodLocals, $"{mostLocals.Name} has {mostLocals.Locals} locals; the limit is {MaxMethodLocals}");
+        var mostBranches = methods.MaxBy(static m => m.Branches);
+        Assert.True(mostBranches.Branches <= MaxMethodBranches, $"{mostBranches.Name} has {mostBranches.Branches} branches; the limit is {MaxMethodBranches}");
     }
 
     [Theory]
@@ -159,20 +158,18 @@ public sealed class RnnGeneratorTests
         var actual = run.SingleSourceText;
         if (Environment.GetEnvironmentVariable(UpdateVariable) == "1")
         {
-            File.WriteAllText(Path.Combine(RepositoryRoot(), "tests", "Simd.Generator.Tests", "Baselines", baselineName), actual);
+            File.WriteAllText(Path.Combine(BaselineTests.FindRepositoryRoot(), "tests", "Simd.Generator.Tests", "Baselines", baselineName), actual);
             return;
         }
 
         var path = Path.Combine(AppContext.BaseDirectory, "Baselines", baselineName);
         Assert.True(File.Exists(path), $"Missing baseline {path}; run the tests with {UpdateVariable}=1 to create it.");
-        var expectedLines = File.ReadAllText(path).Replace("\r\n", "\n", StringComparison.Ordinal).Split('\n');
-        var actualLines = actual.Split('\n');
-        for (var i = 0; i < Math.Min(expectedLines.Length, actualLines.Length); i++)
+        var expected = File.ReadAllText(path).Replace("\r\n", "\n", StringComparison.Ordinal);
+        if (expected != actual)
         {
-            Assert.True(expectedLines[i] == actualLines[i], $"{baselineName} differs at line {i + 1}\n  expected: {expectedLines[i]}\n  actual:   {actualLines[i]}\nIf intended, run with {UpdateVariable}=1 and review the diff.");
+            Assert.Fail($"Generated source differs from {baselineName}: {BaselineTests.FirstDifference(expected, actual)}\n"
+                + $"If the change is intended, run the tests with {UpdateVariable}=1 and review the baseline diff.");
         }
-
-        Assert.Equal(expectedLines.Length, actualLines.Length);
     }
 
     private static int LineCount(SyntaxNode? body)
@@ -191,18 +188,5 @@ public sealed class RnnGeneratorTests
         var field = Assert.IsAssignableFrom<IFieldSymbol>(Assert.Single(type.GetMembers(name)));
         Assert.True(field.IsConst);
         return field.ConstantValue;
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Simd.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("Simd.sln not found above " + AppContext.BaseDirectory);
     }
 }
