@@ -4,8 +4,8 @@ namespace Simd.Generators.Emit;
 
 /// <summary>
 /// Writes the generated half of an <c>[RnnCell]</c> class: h' = act(W_ih x + b_ih + W_hh h + b_hh), act = tanh or ReLU.
-/// A step is one pass of register tiles over the hidden units (see <see cref="RnnLayout"/>) followed by the activation
-/// in place; the tape keeps the outputs h_t, from which both activations' derivatives follow.
+/// A step is one pass of register tiles over the hidden units (see <see cref="RnnLayout"/>) then the activation into
+/// the state; the tape keeps the outputs h_t, from which both activations' derivatives follow.
 /// </summary>
 internal sealed class RnnEmitter
 {
@@ -126,33 +126,34 @@ internal sealed class RnnEmitter
         var e = _e;
         var w = _k;
 
-        // The activation, in place over one sample's H pre-activations.
+        // The activation of one sample's H pre-activations, written to the state (the same place for a sequence).
         w.Line(Opt);
-        w.Open($"private static void Act{isa.Name}(ref {e} h)");
+        w.Open($"private static void Act{isa.Name}(ref {e} pre, ref {e} h)");
         KernelLoops.Elementwise(w, isa, _v, l.H, (width, j) =>
         {
-            w.Line($"var p = {_v.Load(width, "h", j)};");
+            w.Line($"var p = {_v.Load(width, "pre", j)};");
             w.Line(_v.Store(width, Activate(width, "p"), "h", j));
         });
         w.Close();
         w.Line();
 
-        // One step of a group of samples: pre-activations into dst by register tiles, then the activation in place.
+        // One step of a group of samples: pre-activations into pre by register tiles, then their activations into h.
+        // Every tile has read the group's previous state before the first activation writes, so h may be that state.
         var segments = new[] { new Segment(l.I, 1, l.H, l.I), new Segment(l.H, 1, l.H, l.H) };
         var tiles = KernelLoops.ColumnTiles(isa, _v, l.H);
         for (var rows = 1; rows <= RowsPerTile(isa); rows++)
         {
             w.Line(Opt);
-            w.Open($"private static void Group{isa.Name}N{I(rows)}(ref {e} w, ref {e} x, ref {e} hPrev, ref {e} dst)");
+            w.Open($"private static void Group{isa.Name}N{I(rows)}(ref {e} w, ref {e} x, ref {e} hPrev, ref {e} pre, ref {e} h)");
             var tileRows = rows;
             KernelLoops.ForEachColumnTile(w, tiles, (chunks, col) =>
             {
                 var name = _tiles.Get(isa, chunks, tileRows, segments, TileInit.Bias, l.H);
-                w.Line($"{name}({At("dst", col)}, {At("w", col)}, ref x, {At("w", $"{I((long)l.I * l.H)} + {col}")}, ref hPrev, {At("w", $"{I(l.BiasIhOffset)} + {col}")}, {At("w", $"{I(l.BiasHhOffset)} + {col}")});");
+                w.Line($"{name}({At("pre", col)}, {At("w", col)}, ref x, {At("w", $"{I((long)l.I * l.H)} + {col}")}, ref hPrev, {At("w", $"{I(l.BiasIhOffset)} + {col}")}, {At("w", $"{I(l.BiasHhOffset)} + {col}")});");
             });
             for (var r = 0; r < rows; r++)
             {
-                w.Line($"Act{isa.Name}({At("dst", I(r * l.H))});");
+                w.Line($"Act{isa.Name}({At("pre", I(r * l.H))}, {At("h", I(r * l.H))});");
             }
 
             w.Close();
@@ -162,14 +163,14 @@ internal sealed class RnnEmitter
         var nb = RowsPerTile(isa);
         w.Line(Opt);
         w.Open($"public static void StepBatch{isa.Name}(ref {e} w, ref {e} x, ref {e} h, int batch)");
-        w.Line("// The new state replaces the old in place, so a group's new state goes to scratch until the group has read");
-        w.Line("// its old state. Sized for the batch when it is smaller than a group: stackalloc clears what it takes.");
-        w.Line($"{Span}<{e}> next = stackalloc {e}[(batch < {I(nb)} ? batch : {I(nb)}) * {I(l.H)}];");
-        w.Line($"ref {e} n = ref {Marshal}.GetReference(next);");
+        w.Line("// The new state replaces the old in place: a group's pre-activations go to scratch until all its tiles have");
+        w.Line("// read the old state. Sized for the batch when it is smaller than a group: stackalloc clears what it takes.");
+        w.Line($"{Span}<{e}> scratch = stackalloc {e}[(batch < {I(nb)} ? batch : {I(nb)}) * {I(l.H)}];");
+        w.Line($"ref {e} pre = ref {Marshal}.GetReference(scratch);");
         KernelLoops.GroupLoop(w, nb, "batch", (rows, s0) =>
         {
-            w.Line($"Group{isa.Name}N{I(rows)}(ref w, {At("x", $"{s0} * {I(l.I)}")}, {At("h", $"{s0} * {I(l.H)}")}, ref n);");
-            w.Line($"{Marshal}.CreateReadOnlySpan(ref n, {I(rows * l.H)}).CopyTo({Marshal}.CreateSpan(ref {Unsafe}.Add(ref h, {s0} * {I(l.H)}), {I(rows * l.H)}));");
+            var state = At("h", $"{s0} * {I(l.H)}");
+            w.Line($"Group{isa.Name}N{I(rows)}(ref w, {At("x", $"{s0} * {I(l.I)}")}, {state}, ref pre, {state});");
         });
         w.Close();
         w.Line();
@@ -181,7 +182,10 @@ internal sealed class RnnEmitter
         w.Line("int row = t * batch;");
         w.Line($"ref {e} prev = ref (t == 0 ? ref h0 : ref {Unsafe}.Add(ref outputs, (row - batch) * {I(l.H)}));");
         KernelLoops.GroupLoop(w, nb, "batch", (rows, s0) =>
-            w.Line($"Group{isa.Name}N{I(rows)}(ref w, {At("xs", $"(row + {s0}) * {I(l.I)}")}, {At("prev", $"{s0} * {I(l.H)}")}, {At("outputs", $"(row + {s0}) * {I(l.H)}")});"));
+        {
+            var output = At("outputs", $"(row + {s0}) * {I(l.H)}");
+            w.Line($"Group{isa.Name}N{I(rows)}(ref w, {At("xs", $"(row + {s0}) * {I(l.I)}")}, {At("prev", $"{s0} * {I(l.H)}")}, {output}, {output});");
+        });
         w.Close();
         w.Close();
         w.Line();
