@@ -1,0 +1,11 @@
+namespace Simd.Benchmarks;
+
+// The generated RNN cells under test: one per benchmarked shape. The generator fills in each partial class.
+
+/// <summary>Vanilla RNN cell (tanh), 32 inputs, 64 hidden units (single-step benchmark).</summary>
+[RnnCell(32, 64)]
+public sealed partial class Rnn32x64;
+
+/// <summary>Vanilla RNN cell (tanh), 128 inputs, 256 hidden units (single-step benchmark).</summary>
+[RnnCell(128, 256)]
+public sealed partial class Rnn128x256;

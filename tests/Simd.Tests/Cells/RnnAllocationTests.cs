@@ -1,0 +1,74 @@
+using System;
+using Xunit;
+
+namespace Simd.Tests;
+
+/// <summary>After warm-up, no RNN hot path allocates: step, batched step, sequence forward (with and without tape) and backward.</summary>
+public sealed class RnnAllocationTests
+{
+    [Fact]
+    public void Hot_paths_allocate_nothing_after_warm_up()
+    {
+        AssertNoAllocation(new Rnn32x64(), steps: 16, batch: 9);
+        AssertNoAllocation(new Rnn17x31(), steps: 5, batch: 3);
+        AssertNoAllocation(new Rnn128x256(), steps: 3, batch: 5);
+        AssertNoAllocation(new RnnRelu9x42(), steps: 4, batch: 7);
+    }
+
+    [Fact]
+    public void Double_cells_allocate_nothing_after_warm_up()
+    {
+        AssertNoAllocation(new Rnn33x65D(), steps: 4, batch: 6);
+        AssertNoAllocation(new RnnRelu17x31D(), steps: 3, batch: 2);
+    }
+
+    private static void AssertNoAllocation<T>(IHiddenStateCell<T> cell, int steps, int batch)
+        where T : unmanaged
+    {
+        int I = cell.InputSize, H = cell.HiddenSize;
+        cell.InitializeParameters(5);
+        var tape = cell.CreateTape(steps, batch);
+        var x = new T[steps * batch * I];
+        var hidden = new T[batch * H];
+        var outputs = new T[steps * batch * H];
+        var dOut = new T[steps * batch * H];
+        var dx = new T[steps * batch * I];
+        var dh0 = new T[batch * H];
+        var gradients = new T[cell.ParameterCount];
+
+        void RunAll()
+        {
+            cell.Step(x.AsSpan(0, I), hidden.AsSpan(0, H));
+            cell.StepBatch(x.AsSpan(0, batch * I), hidden);
+            cell.Forward(steps, batch, x, hidden, outputs, null);
+            cell.Forward(steps, batch, x, hidden, outputs, tape);
+            cell.Backward(tape, dOut, dh0, dx, dh0, gradients);
+        }
+
+        // Warm-up lets tiered compilation and any lazy runtime initialisation finish first.
+        for (var i = 0; i < 3; i++)
+        {
+            RunAll();
+        }
+
+        // Steady state must be allocation-free; the best of three windows must be 0, since a window may catch a
+        // one-off runtime event (a method re-jitted at a higher tier) that is not the hot path itself.
+        var windows = new long[3];
+        for (var w = 0; w < windows.Length; w++)
+        {
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            for (var i = 0; i < 5; i++)
+            {
+                RunAll();
+            }
+
+            windows[w] = GC.GetAllocatedBytesForCurrentThread() - before;
+            if (windows[w] == 0)
+            {
+                return;
+            }
+        }
+
+        Assert.Fail($"every measurement window allocated: {string.Join(", ", windows)} bytes");
+    }
+}
