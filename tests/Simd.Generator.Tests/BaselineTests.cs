@@ -39,7 +39,7 @@ public sealed class BaselineTests
         }
     }
 
-    private static string FirstDifference(string expected, string actual)
+    internal static string FirstDifference(string expected, string actual)
     {
         var expectedLines = expected.Split('\n');
         var actualLines = actual.Split('\n');
@@ -55,7 +55,7 @@ public sealed class BaselineTests
     }
 
     /// <summary>Walks up from the test's output folder to the folder holding Simd.sln.</summary>
-    private static string FindRepositoryRoot()
+    internal static string FindRepositoryRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {

@@ -829,11 +829,11 @@ internal sealed class LstmEmitter
         w.Line();
         w.Line("/// <summary>");
         w.Line("/// The parameters in Simd's panel layout (see the README): the hidden units are grouped in panels of");
-        w.Line($"/// {I(l.UnitsPerPanel)}; for each panel and each input k = 0..I+H−1 a row holds the panel's i, f, g, o gate weights side by side,");
+        w.Line(Hd($"/// {I(l.UnitsPerPanel)}; for each panel and each input k = 0..I+H−1 a row holds the panel's i, f, g, o gate weights side by side,"));
         if (l.Projected)
         {
-            w.Line("/// followed by bias_ih and bias_hh in the same panel order, then W_hrᵀ as an H × P row-major block. The recurrent");
-            w.Line("/// inputs are the P elements of h, so k runs over I+P. Use <see cref=\"ImportPyTorch\"/>, <see cref=\"ExportPyTorch\"/>,");
+            w.Line("/// followed by bias_ih and bias_hh in the same panel order, then W_hrᵀ as an H × P row-major block (the recurrent");
+            w.Line("/// inputs are the P elements of h). Use <see cref=\"ImportPyTorch\"/>, <see cref=\"ExportPyTorch\"/>,");
             w.Line("/// <see cref=\"WeightIndex\"/> and <see cref=\"ProjectionWeightIndex\"/> instead of relying on positions.");
         }
         else
@@ -1246,7 +1246,7 @@ internal sealed class LstmEmitter
     }
 
     /// <summary>With a projection, documentation of h-sized shapes reads P rather than H.</summary>
-    private string Hd(string text) => _l.Projected ? text.Replace("[B, H]", "[B, P]").Replace("[T, B, H]", "[T, B, P]").Replace("I..I+H−1", "I..I+P−1").Replace("HiddenSize", "OutputSize") : text;
+    private string Hd(string text) => _l.Projected ? text.Replace("[B, H]", "[B, P]").Replace("[T, B, H]", "[T, B, P]").Replace("..I+H−1", "..I+P−1").Replace("HiddenSize", "OutputSize") : text;
 
     private void EmitLayoutChecks(SourceWriter w)
     {
