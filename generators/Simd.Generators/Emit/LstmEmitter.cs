@@ -492,16 +492,26 @@ internal sealed class LstmEmitter
         var nb = RowsPerTile(isa);
         w.Line(Opt);
         w.Open($"public static void StepBatch{(half ? "B" : string.Empty)}{isa.Name}(ref {e} w, {(half ? "ref ushort wq, " : string.Empty)}ref {e} x, ref {e} h, ref {e} c, int batch)");
-        w.Line("// The new state overwrites the old in place, so each group's previous hidden state is copied first.");
-        w.Line("// Sized for the batch when it is smaller than a tile group: stackalloc zeroes what it takes, and a");
-        w.Line("// single-sample step should not pay for clearing four samples' worth.");
-        w.Line($"{Span}<{e}> hPrev = stackalloc {e}[(batch < {I(nb)} ? batch : {I(nb)}) * {I(l.O)}];");
-        w.Line($"ref {e} hp = ref {Marshal}.GetReference(hPrev);");
-        GroupLoop(w, nb, "batch", (rows, s0) =>
+        if (l.Projected)
         {
-            w.Line($"{Marshal}.CreateReadOnlySpan(ref {Unsafe}.Add(ref h, {s0} * {I(l.O)}), {I(rows * l.O)}).CopyTo(hPrev);");
-            w.Line($"{GroupName(isa, rows, false, half)}(ref w, {(half ? "ref wq, " : string.Empty)}{At("x", $"{s0} * {I(l.I)}")}, ref hp, {At("c", $"{s0} * {I(l.H)}")}, {At("c", $"{s0} * {I(l.H)}")}, {At("h", $"{s0} * {I(l.O)}")});");
-        });
+            // h is written only by the projection, after every panel has read it, so the group updates it in place.
+            GroupLoop(w, nb, "batch", (rows, s0) =>
+                w.Line($"{GroupName(isa, rows, false, half)}(ref w, {(half ? "ref wq, " : string.Empty)}{At("x", $"{s0} * {I(l.I)}")}, {At("h", $"{s0} * {I(l.O)}")}, {At("c", $"{s0} * {I(l.H)}")}, {At("c", $"{s0} * {I(l.H)}")}, {At("h", $"{s0} * {I(l.O)}")});"));
+        }
+        else
+        {
+            w.Line("// The new state overwrites the old in place, so each group's previous hidden state is copied first.");
+            w.Line("// Sized for the batch when it is smaller than a tile group: stackalloc zeroes what it takes, and a");
+            w.Line("// single-sample step should not pay for clearing four samples' worth.");
+            w.Line($"{Span}<{e}> hPrev = stackalloc {e}[(batch < {I(nb)} ? batch : {I(nb)}) * {I(l.O)}];");
+            w.Line($"ref {e} hp = ref {Marshal}.GetReference(hPrev);");
+            GroupLoop(w, nb, "batch", (rows, s0) =>
+            {
+                w.Line($"{Marshal}.CreateReadOnlySpan(ref {Unsafe}.Add(ref h, {s0} * {I(l.O)}), {I(rows * l.O)}).CopyTo(hPrev);");
+                w.Line($"{GroupName(isa, rows, false, half)}(ref w, {(half ? "ref wq, " : string.Empty)}{At("x", $"{s0} * {I(l.I)}")}, ref hp, {At("c", $"{s0} * {I(l.H)}")}, {At("c", $"{s0} * {I(l.H)}")}, {At("h", $"{s0} * {I(l.O)}")});");
+            });
+        }
+
         w.Close();
         w.Line();
     }
