@@ -27,7 +27,7 @@ namespace Simd.Generator.Tests;
 public sealed class OptimizableSizeTests
 {
     /// <summary>Stated limit on the lines of any one generated method body.</summary>
-    private const int MaxMethodLines = 400;
+    internal const int MaxMethodLines = 400;
 
     /// <summary>
     /// Stated limit on any generated method's IL: a third of the JIT's 60,000-byte limit, and since every IL
@@ -120,7 +120,7 @@ public sealed class OptimizableSizeTests
         return run.SingleSourceText;
     }
 
-    private static IEnumerable<(string Name, int Lines)> MethodBodies(SyntaxNode root)
+    internal static IEnumerable<(string Name, int Lines)> MethodBodies(SyntaxNode root)
     {
         foreach (var node in root.DescendantNodes())
         {

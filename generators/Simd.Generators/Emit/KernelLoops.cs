@@ -54,20 +54,23 @@ internal static class KernelLoops
         }
     }
 
-    /// <summary>Emits a loop over sample groups of the widest tile, then one call for the remainder.</summary>
-    public static void GroupLoop(SourceWriter w, int rowsPerTile, string count, Action<int, string> body)
+    /// <summary>
+    /// Emits a loop over sample groups of the widest tile, then one call for the remainder; <paramref name="counter"/>
+    /// names the group-start variable (a second loop in the same method needs its own).
+    /// </summary>
+    public static void GroupLoop(SourceWriter w, int rowsPerTile, string count, Action<int, string> body, string counter = "s0")
     {
-        w.Line("int s0 = 0;");
-        w.Open($"for (; s0 + {SourceWriter.Int(rowsPerTile)} <= {count}; s0 += {SourceWriter.Int(rowsPerTile)})");
-        body(rowsPerTile, "s0");
+        w.Line($"int {counter} = 0;");
+        w.Open($"for (; {counter} + {SourceWriter.Int(rowsPerTile)} <= {count}; {counter} += {SourceWriter.Int(rowsPerTile)})");
+        body(rowsPerTile, counter);
         w.Close();
         if (rowsPerTile > 1)
         {
-            w.Open($"switch ({count} - s0)");
+            w.Open($"switch ({count} - {counter})");
             for (var n = rowsPerTile - 1; n >= 1; n--)
             {
                 w.Open($"case {SourceWriter.Int(n)}:");
-                body(n, "s0");
+                body(n, counter);
                 w.Line("break;");
                 w.Close();
             }

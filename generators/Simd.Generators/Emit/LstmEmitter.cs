@@ -27,7 +27,7 @@ internal sealed class LstmEmitter
         _spec = spec;
         _v = new VecText(spec.Element == ElementKind.Double);
         _e = _v.Element;
-        _l = new LstmLayout(spec.InputSize, spec.HiddenSize, _v.ElementBytes);
+        _l = new LstmLayout(spec.InputSize, spec.HiddenSize, _v.ElementBytes, spec.ProjectionSize);
         _tiles = new TileEmitter(_v);
     }
 
@@ -73,11 +73,15 @@ internal sealed class LstmEmitter
             w.Open(outer);
         }
 
-        var iface = $"global::Simd.ILstmCell<{_e}>";
+        var iface = _l.Projected ? $"global::Simd.IProjectedLstmCell<{_e}>" : $"global::Simd.ILstmCell<{_e}>";
         w.Open($"partial class {_spec.TypeName} : {iface}");
         EmitPublicApi(w);
         w.Line();
         CellApi.EmitExplicitMembers(w, _e);
+        if (_l.Projected)
+        {
+            EmitProjectedExplicitMembers(w);
+        }
         w.Line();
         w.Line("/// <summary>Shape-specialized kernels for this cell, one set per instruction-set path.</summary>");
         w.Open("private static class SimdLstmKernels");
@@ -129,7 +133,8 @@ internal sealed class LstmEmitter
     private static void ForEachColumnTile(SourceWriter w, List<(int Offset, List<int> Chunks, int Repeat, int Stride)> tiles, Action<List<int>, string> call) =>
         KernelLoops.ForEachColumnTile(w, tiles, call);
 
-    private static void GroupLoop(SourceWriter w, int rowsPerTile, string count, Action<int, string> body) => KernelLoops.GroupLoop(w, rowsPerTile, count, body);
+    private static void GroupLoop(SourceWriter w, int rowsPerTile, string count, Action<int, string> body, string counter = "s0") =>
+        KernelLoops.GroupLoop(w, rowsPerTile, count, body, counter);
 
     // ---------------------------------------------------------------- elementwise bodies
 
@@ -174,7 +179,9 @@ internal sealed class LstmEmitter
         var w = _k;
         var e = _e;
         w.Line(Opt);
-        w.Open($"private static void {ActBackName(isa, units)}(ref {e} gates, ref {e} tanhC, ref {e} cPrev, ref {e} dOut, ref {e} dh, ref {e} dc, ref {e} da)");
+        // With a projection, dL/d(o ⊙ tanh c) arrives whole in dr (already W_hrᵀ·dL/dh); otherwise it is dOut + dh.
+        var gradientIn = _l.Projected ? $"ref {e} dr" : $"ref {e} dOut, ref {e} dh";
+        w.Open($"private static void {ActBackName(isa, units)}(ref {e} gates, ref {e} tanhC, ref {e} cPrev, {gradientIn}, ref {e} dc, ref {e} da)");
         Elementwise(w, isa, units, (width, j) =>
         {
             string Off(int gate) => gate == 0 ? j : $"{I(gate * units)} + {j}";
@@ -184,7 +191,7 @@ internal sealed class LstmEmitter
             w.Line($"var gg = {_v.Load(width, "gates", Off(2))};");
             w.Line($"var go = {_v.Load(width, "gates", Off(3))};");
             w.Line($"var tc = {_v.Load(width, "tanhC", j)};");
-            w.Line($"var dhv = {_v.Load(width, "dOut", j)} + {_v.Load(width, "dh", j)};");
+            w.Line(_l.Projected ? $"var dhv = {_v.Load(width, "dr", j)};" : $"var dhv = {_v.Load(width, "dOut", j)} + {_v.Load(width, "dh", j)};");
             w.Line($"var dcv = {Math}.MulAdd(dhv * go, one - (tc * tc), {_v.Load(width, "dc", j)});");
             w.Line(_v.Store(width, "dcv * gg * gi * (one - gi)", "da", Off(0)));
             w.Line(_v.Store(width, $"dcv * {_v.Load(width, "cPrev", j)} * gf * (one - gf)", "da", Off(1)));
@@ -218,7 +225,14 @@ internal sealed class LstmEmitter
             {
                 var w = _k;
                 w.Line(Opt);
-                w.Open($"private static void {GroupName(isa, rows, record, half)}(ref {e} w, {(half ? "ref ushort wq, " : string.Empty)}ref {e} x, ref {e} hPrev, ref {e} cPrev, ref {e} cOut, ref {e} hOut{(record ? $", ref {e} gates, ref {e} tanhC" : string.Empty)})");
+                w.Open($"private static void {GroupName(isa, rows, record, half)}(ref {e} w, {(half ? "ref ushort wq, " : string.Empty)}ref {e} x, ref {e} hPrev, ref {e} cPrev, ref {e} cOut, ref {e} hOut{(record ? $", ref {e} gates, ref {e} tanhC" : string.Empty)}{(record && l.Projected ? $", ref {e} r" : string.Empty)})");
+                if (l.Projected && !record)
+                {
+                    w.Line("// o ⊙ tanh(c) of the group's samples, projected into h once every panel is done.");
+                    w.Line($"{Span}<{e}> rBuffer = stackalloc {e}[{I(rows * l.H)}];");
+                    w.Line($"ref {e} r = ref {Marshal}.GetReference(rBuffer);");
+                }
+
                 if (!Fused(isa) || l.TailUnits > 0)
                 {
                     w.Line($"{Span}<{e}> scratch = stackalloc {e}[{I(rows * l.PanelWidth)}];");
@@ -231,9 +245,19 @@ internal sealed class LstmEmitter
                     EmitPanel(w, isa, rows, record, half, l.TailUnits, full: false);
                 }
 
+                if (l.Projected)
+                {
+                    w.Line($"{ProjectName(isa, rows)}(ref w, ref r, ref hOut);");
+                }
+
                 w.Close();
                 w.Line();
             }
+        }
+
+        if (l.Projected)
+        {
+            EmitProjectKernels(isa);
         }
 
         EmitStepBatchCore(isa, half: false);
@@ -258,8 +282,9 @@ internal sealed class LstmEmitter
         var segments = new[]
         {
             new Segment(l.I, 1, width, l.I),
-            new Segment(l.H, 1, width, l.H),
+            new Segment(l.O, 1, width, l.O),
         };
+        var cellOut = CellOutput;
         var tiles = ColumnTiles(isa, width);
         if (!OpenPanels(w, full, declareUnits: true))
         {
@@ -274,7 +299,7 @@ internal sealed class LstmEmitter
             var (bfloat16, start) = half ? BFloat16Chunks(chunks, 0, width) : (null, 0);
             var name = _tiles.Get(isa, chunks, rows, segments, TileInit.Bias, width, bfloat16, epilogue);
             var weights = half ? "wq" : "w";
-            var state = $"{At("cPrev", "uOff")}, {At("cOut", "uOff")}, {At("hOut", "uOff")}" + (record ? $", {At("gates", "gOff")}, {At("tanhC", "uOff")}" : string.Empty);
+            var state = $"{At("cPrev", "uOff")}, {At("cOut", "uOff")}, {At(cellOut, "uOff")}" + (record ? $", {At("gates", "gOff")}, {At("tanhC", "uOff")}" : string.Empty);
             w.Line($"{name}({state}, {At(weights, $"wOff + {I(start)}")}, ref x, {At(weights, $"wOff + {I(((long)l.I * width) + start)}")}, ref hPrev, {At("w", $"{I(l.BiasIhOffset)} + gOff")}, {At("w", $"{I(l.BiasHhOffset)} + gOff")});");
             w.Close();
             return;
@@ -306,7 +331,7 @@ internal sealed class LstmEmitter
         for (var s = 0; s < rows; s++)
         {
             var st = s == 0 ? "uOff" : $"{I(s * l.H)} + uOff";
-            var args = $"{At("scr", I(s * width))}, {At("cPrev", st)}, {At("cOut", st)}, {At("hOut", st)}";
+            var args = $"{At("scr", I(s * width))}, {At("cPrev", st)}, {At("cOut", st)}, {At(cellOut, st)}";
             if (record)
             {
                 args += $", {At("gates", s == 0 ? "gOff" : $"{I(s * l.G)} + gOff")}, {At("tanhC", st)}";
@@ -316,6 +341,36 @@ internal sealed class LstmEmitter
         }
 
         w.Close();
+    }
+
+    /// <summary>
+    /// Where the cell update writes o ⊙ tanh(c): straight into h, or, with a projection, into <c>r</c> (H per sample),
+    /// which the projection then maps to h.
+    /// </summary>
+    private string CellOutput => _l.Projected ? "r" : "hOut";
+
+    private static string ProjectName(Isa isa, int rows) => $"Project{isa.Name}N{rows}";
+
+    /// <summary>h = W_hr r for a group of samples: r is [rows, H], h is [rows, P]; reads W_hrᵀ, H × P after the biases.</summary>
+    private void EmitProjectKernels(Isa isa)
+    {
+        var l = _l;
+        var e = _e;
+        var segments = new[] { new Segment(l.H, 1, l.P, l.H) };
+        var tiles = ColumnTiles(isa, l.P);
+        for (var rows = 1; rows <= RowsPerTile(isa); rows++)
+        {
+            var w = _k;
+            w.Line(Opt);
+            w.Open($"private static void {ProjectName(isa, rows)}(ref {e} w, ref {e} r, ref {e} h)");
+            ForEachColumnTile(w, tiles, (chunks, col) =>
+            {
+                var name = _tiles.Get(isa, chunks, rows, segments, TileInit.Zero, l.P);
+                w.Line($"{name}({At("h", col)}, {At("w", $"{I(l.ProjectionOffset)} + {col}")}, ref r);");
+            });
+            w.Close();
+            w.Line();
+        }
     }
 
     /// <summary>
@@ -351,16 +406,26 @@ internal sealed class LstmEmitter
         var nb = RowsPerTile(isa);
         w.Line(Opt);
         w.Open($"public static void StepBatch{(half ? "B" : string.Empty)}{isa.Name}(ref {e} w, {(half ? "ref ushort wq, " : string.Empty)}ref {e} x, ref {e} h, ref {e} c, int batch)");
-        w.Line("// The new state overwrites the old in place, so each group's previous hidden state is copied first.");
-        w.Line("// Sized for the batch when it is smaller than a tile group: stackalloc zeroes what it takes, and a");
-        w.Line("// single-sample step should not pay for clearing four samples' worth.");
-        w.Line($"{Span}<{e}> hPrev = stackalloc {e}[(batch < {I(nb)} ? batch : {I(nb)}) * {I(l.H)}];");
-        w.Line($"ref {e} hp = ref {Marshal}.GetReference(hPrev);");
-        GroupLoop(w, nb, "batch", (rows, s0) =>
+        if (l.Projected)
         {
-            w.Line($"{Marshal}.CreateReadOnlySpan(ref {Unsafe}.Add(ref h, {s0} * {I(l.H)}), {I(rows * l.H)}).CopyTo(hPrev);");
-            w.Line($"{GroupName(isa, rows, false, half)}(ref w, {(half ? "ref wq, " : string.Empty)}{At("x", $"{s0} * {I(l.I)}")}, ref hp, {At("c", $"{s0} * {I(l.H)}")}, {At("c", $"{s0} * {I(l.H)}")}, {At("h", $"{s0} * {I(l.H)}")});");
-        });
+            // h is written only by the projection, after every panel has read it, so the group updates it in place.
+            GroupLoop(w, nb, "batch", (rows, s0) =>
+                w.Line($"{GroupName(isa, rows, false, half)}(ref w, {(half ? "ref wq, " : string.Empty)}{At("x", $"{s0} * {I(l.I)}")}, {At("h", $"{s0} * {I(l.O)}")}, {At("c", $"{s0} * {I(l.H)}")}, {At("c", $"{s0} * {I(l.H)}")}, {At("h", $"{s0} * {I(l.O)}")});"));
+        }
+        else
+        {
+            w.Line("// The new state overwrites the old in place, so each group's previous hidden state is copied first.");
+            w.Line("// Sized for the batch when it is smaller than a tile group: stackalloc zeroes what it takes, and a");
+            w.Line("// single-sample step should not pay for clearing four samples' worth.");
+            w.Line($"{Span}<{e}> hPrev = stackalloc {e}[(batch < {I(nb)} ? batch : {I(nb)}) * {I(l.O)}];");
+            w.Line($"ref {e} hp = ref {Marshal}.GetReference(hPrev);");
+            GroupLoop(w, nb, "batch", (rows, s0) =>
+            {
+                w.Line($"{Marshal}.CreateReadOnlySpan(ref {Unsafe}.Add(ref h, {s0} * {I(l.O)}), {I(rows * l.O)}).CopyTo(hPrev);");
+                w.Line($"{GroupName(isa, rows, false, half)}(ref w, {(half ? "ref wq, " : string.Empty)}{At("x", $"{s0} * {I(l.I)}")}, ref hp, {At("c", $"{s0} * {I(l.H)}")}, {At("c", $"{s0} * {I(l.H)}")}, {At("h", $"{s0} * {I(l.O)}")});");
+            });
+        }
+
         w.Close();
         w.Line();
     }
@@ -371,14 +436,15 @@ internal sealed class LstmEmitter
         var e = _e;
         var w = _k;
         w.Line(Opt);
-        w.Open($"public static void ForwardTape{isa.Name}(ref {e} w, ref {e} xs, ref {e} hs, ref {e} cs, ref {e} gates, ref {e} tanhC, int steps, int batch)");
+        w.Open($"public static void ForwardTape{isa.Name}(ref {e} w, ref {e} xs, ref {e} hs, ref {e} cs, ref {e} gates, ref {e} tanhC, {(l.Projected ? $"ref {e} rs, " : string.Empty)}int steps, int batch)");
         w.Open("for (int t = 0; t < steps; t++)");
         w.Line("int row = t * batch;");
         GroupLoop(w, RowsPerTile(isa), "batch", (rows, s0) =>
         {
             var r = $"(row + {s0})";
             var next = $"(row + batch + {s0})";
-            w.Line($"{GroupName(isa, rows, true)}(ref w, {At("xs", $"{r} * {I(l.I)}")}, {At("hs", $"{r} * {I(l.H)}")}, {At("cs", $"{r} * {I(l.H)}")}, {At("cs", $"{next} * {I(l.H)}")}, {At("hs", $"{next} * {I(l.H)}")}, {At("gates", $"{r} * {I(l.G)}")}, {At("tanhC", $"{r} * {I(l.H)}")});");
+            var rs = l.Projected ? $", {At("rs", $"{r} * {I(l.H)}")}" : string.Empty;
+            w.Line($"{GroupName(isa, rows, true)}(ref w, {At("xs", $"{r} * {I(l.I)}")}, {At("hs", $"{r} * {I(l.O)}")}, {At("cs", $"{r} * {I(l.H)}")}, {At("cs", $"{next} * {I(l.H)}")}, {At("hs", $"{next} * {I(l.O)}")}, {At("gates", $"{r} * {I(l.G)}")}, {At("tanhC", $"{r} * {I(l.H)}")}{rs});");
         });
         w.Close();
         w.Close();
@@ -393,7 +459,7 @@ internal sealed class LstmEmitter
         var l = _l;
         var panels = new List<(int, int, long, bool)>();
         long offset = 0;
-        foreach (var (start, length, hidden) in new[] { (0, l.I, false), (l.I, l.H, true) })
+        foreach (var (start, length, hidden) in new[] { (0, l.I, false), (l.I, l.O, true) })
         {
             for (var c = 0; c < length; c += l.PanelWidth)
             {
@@ -427,7 +493,7 @@ internal sealed class LstmEmitter
                 var (width, hidden) = group.Key;
                 var first = group.First();
                 var count = group.Count();
-                var dstStride = hidden ? l.H : l.I;
+                var dstStride = hidden ? l.O : l.I;
                 var dst = hidden ? "dh" : "dx";
                 var segments = new[] { new Segment(l.G, 1, width, l.G) };
                 var tiles = ColumnTiles(isa, width);
@@ -447,6 +513,11 @@ internal sealed class LstmEmitter
         }
 
         EmitDw(isa);
+        if (l.Projected)
+        {
+            EmitProjectionBackwardKernels(isa);
+        }
+
         EmitBackwardCore(isa);
     }
 
@@ -469,7 +540,7 @@ internal sealed class LstmEmitter
             var width = 4 * units;
             var tiles = ColumnTiles(isa, width);
             OpenPanels(w, full, declareUnits: false);
-            foreach (var (source, length, first) in new[] { ("xs", l.I, 0), ("hs", l.H, l.I) })
+            foreach (var (source, length, first) in new[] { ("xs", l.I, 0), ("hs", l.O, l.I) })
             {
                 ForEachColumnTile(w, tiles, (chunks, col) =>
                 {
@@ -502,14 +573,86 @@ internal sealed class LstmEmitter
         w.Line();
     }
 
+    /// <summary>
+    /// The projection's backward kernels: <c>SumP</c> forms dL/dh_t = dOut_t + (the recurrent gradient) and keeps it
+    /// for the weight gradient; <c>Dr</c> maps it through W_hr (read as [P, H] from the transposed weights) to
+    /// dL/dr; <c>DwP</c> adds Σ r ⊗ dL/dh to W_hrᵀ's gradient over all recorded rows at once.
+    /// </summary>
+    private void EmitProjectionBackwardKernels(Isa isa)
+    {
+        var l = _l;
+        var e = _e;
+        var w = _k;
+        w.Line(Opt);
+        w.Open($"private static void SumP{isa.Name}(ref {e} a, ref {e} b, ref {e} sum)");
+        Elementwise(w, isa, l.P, (width, j) => w.Line(_v.Store(width, $"{_v.Load(width, "a", j)} + {_v.Load(width, "b", j)}", "sum", j)));
+        w.Close();
+        w.Line();
+
+        var drSegments = new[] { new Segment(l.P, 1, l.H, l.P) };
+        var drTiles = ColumnTiles(isa, l.H);
+        for (var rows = 1; rows <= RowsPerTile(isa); rows++)
+        {
+            w.Line(Opt);
+            w.Open($"private static void Dr{isa.Name}N{rows}(ref {e} whr, ref {e} dh, ref {e} dr)");
+            ForEachColumnTile(w, drTiles, (chunks, col) =>
+            {
+                var name = _tiles.Get(isa, chunks, rows, drSegments, TileInit.Zero, l.H);
+                w.Line($"{name}({At("dr", col)}, {At("whr", col)}, ref dh);");
+            });
+            w.Close();
+            w.Line();
+        }
+
+        var nr = RowsPerTile(isa);
+        var tiles = ColumnTiles(isa, l.P);
+        w.Line(Opt);
+        w.Open($"private static void DwP{isa.Name}(ref {e} grad, ref {e} rs, ref {e} dhs, int count)");
+        ForEachColumnTile(w, tiles, (chunks, col) =>
+        {
+            void Call(int rows, string j0)
+            {
+                var segments = new[] { new Segment(1, l.H, l.P, -1) };
+                var name = _tiles.Get(isa, chunks, rows, segments, TileInit.Accumulate, l.P);
+                w.Line($"{name}({At("grad", $"{I(l.ProjectionOffset)} + ({j0} * {I(l.P)}) + {col}")}, {At("dhs", col)}, {At("rs", j0)}, count);");
+            }
+
+            var mainRows = l.H / nr * nr;
+            if (mainRows > 0)
+            {
+                w.Open($"for (int j0 = 0; j0 < {I(mainRows)}; j0 += {I(nr)})");
+                Call(nr, "j0");
+                w.Close();
+            }
+
+            if (l.H % nr > 0)
+            {
+                Call(l.H % nr, I(mainRows));
+            }
+        });
+        w.Close();
+        w.Line();
+    }
+
     private void EmitBackwardCore(Isa isa)
     {
         var l = _l;
         var e = _e;
         var w = _k;
         w.Line(Opt);
-        w.Open($"public static void Backward{isa.Name}(ref {e} wt, ref {e} xs, ref {e} hs, ref {e} cs, ref {e} gates, ref {e} tanhC, ref {e} da, ref {e} dh, ref {e} dc, ref {e} dOut, ref {e} dx, ref {e} grad, int steps, int batch)");
+        var projection = l.Projected ? $"ref {e} rs, ref {e} dhs, ref {e} dr, " : string.Empty;
+        w.Open($"public static void Backward{isa.Name}(ref {e} wt, ref {e} xs, ref {e} hs, ref {e} cs, ref {e} gates, ref {e} tanhC, ref {e} da, ref {e} dh, ref {e} dc, ref {e} dOut, ref {e} dx, ref {e} grad, {projection}int steps, int batch)");
         w.Open("for (int t = steps - 1; t >= 0; t--)");
+        if (l.Projected)
+        {
+            w.Line("int firstRow = t * batch;");
+            w.Open("for (int s = 0; s < batch; s++)");
+            w.Line($"SumP{isa.Name}({At("dOut", $"(firstRow + s) * {I(l.P)}")}, {At("dh", $"s * {I(l.P)}")}, {At("dhs", $"(firstRow + s) * {I(l.P)}")});");
+            w.Close();
+            GroupLoop(w, RowsPerTile(isa), "batch", (rows, s0) =>
+                w.Line($"Dr{isa.Name}N{rows}({At("wt", I((long)l.K * l.G))}, {At("dhs", $"(firstRow + {s0}) * {I(l.P)}")}, {At("dr", $"{s0} * {I(l.H)}")});"), counter: "p0");
+        }
+
         w.Open("for (int s = 0; s < batch; s++)");
         w.Line("int row = (t * batch) + s;");
         // One call per panel: full panels in a loop, the narrower tail panel (if any) after it.
@@ -526,16 +669,22 @@ internal sealed class LstmEmitter
             w.Line($"int u = (row * {I(l.H)}) + ({panel} * {I(l.UnitsPerPanel)});");
             w.Line($"int su = (s * {I(l.H)}) + ({panel} * {I(l.UnitsPerPanel)});");
             w.Line($"int g = (row * {I(l.G)}) + ({panel} * {I(l.PanelWidth)});");
-            w.Line($"{ActBackName(isa, units)}({At("gates", "g")}, {At("tanhC", "u")}, {At("cs", "u")}, {At("dOut", "u")}, {At("dh", "su")}, {At("dc", "su")}, {At("da", "g")});");
+            var gradientIn = l.Projected ? At("dr", "su") : $"{At("dOut", "u")}, {At("dh", "su")}";
+            w.Line($"{ActBackName(isa, units)}({At("gates", "g")}, {At("tanhC", "u")}, {At("cs", "u")}, {gradientIn}, {At("dc", "su")}, {At("da", "g")});");
             w.Close();
         }
 
         w.Close();
         w.Line("int stepRow = t * batch;");
         GroupLoop(w, RowsPerTile(isa), "batch", (rows, s0) =>
-            w.Line($"Dz{isa.Name}N{rows}(ref wt, {At("da", $"(stepRow + {s0}) * {I(l.G)}")}, {At("dx", $"(stepRow + {s0}) * {I(l.I)}")}, {At("dh", $"{s0} * {I(l.H)}")});"));
+            w.Line($"Dz{isa.Name}N{rows}(ref wt, {At("da", $"(stepRow + {s0}) * {I(l.G)}")}, {At("dx", $"(stepRow + {s0}) * {I(l.I)}")}, {At("dh", $"{s0} * {I(l.O)}")});"));
         w.Close();
         w.Line($"Dw{isa.Name}(ref grad, ref xs, ref hs, ref da, steps * batch);");
+        if (l.Projected)
+        {
+            w.Line($"DwP{isa.Name}(ref grad, ref rs, ref dhs, steps * batch);");
+        }
+
         w.Close();
         w.Line();
     }
@@ -569,12 +718,27 @@ internal sealed class LstmEmitter
     {
         var l = _l;
         var e = _e;
-        var key = $"Lstm:{I(l.I)}x{I(l.H)}:{e}";
+        var key = l.Projected ? $"Lstm:{I(l.I)}x{I(l.H)}p{I(l.P)}:{e}" : $"Lstm:{I(l.I)}x{I(l.H)}:{e}";
         w.Line($"/// <summary>Length of each input vector x_t.</summary>");
         w.Line($"public const int InputSize = {I(l.I)};");
-        w.Line($"/// <summary>Length of the hidden state h and cell state c.</summary>");
-        w.Line($"public const int HiddenSize = {I(l.H)};");
-        w.Line($"/// <summary>Number of parameters: 4H·I + 4H·H weights and two 4H biases, as in PyTorch's <c>nn.LSTM</c>.</summary>");
+        if (l.Projected)
+        {
+            w.Line("/// <summary>PyTorch's <c>hidden_size</c> H: length of the cell state c and of each gate; h is projected to <see cref=\"OutputSize\"/>.</summary>");
+            w.Line($"public const int HiddenSize = {I(l.H)};");
+            w.Line("/// <summary>PyTorch's <c>proj_size</c> P: h = W_hr (o ⊙ tanh c) with W_hr of shape [P, H].</summary>");
+            w.Line($"public const int ProjectionSize = {I(l.P)};");
+            w.Line("/// <summary>Length of the hidden state h and of each output: <see cref=\"ProjectionSize\"/>.</summary>");
+            w.Line("public const int OutputSize = ProjectionSize;");
+            w.Line($"/// <summary>Number of parameters: 4H·I + 4H·P weights, two 4H biases and the P × H projection, as in PyTorch's <c>nn.LSTM(proj_size=P)</c>.</summary>");
+        }
+        else
+        {
+            w.Line($"/// <summary>Length of the hidden state h and cell state c.</summary>");
+            w.Line($"public const int HiddenSize = {I(l.H)};");
+            w.Line($"/// <summary>Number of parameters: 4H·I + 4H·H weights and two 4H biases, as in PyTorch's <c>nn.LSTM</c>.</summary>");
+        }
+
+
         w.Line($"public const int ParameterCount = {I(l.ParameterCount)};");
         w.Line();
         w.Line($"private const int SimdUnitsPerPanel = {I(l.UnitsPerPanel)};");
@@ -589,21 +753,30 @@ internal sealed class LstmEmitter
         w.Line();
         w.Line("/// <summary>");
         w.Line("/// The parameters in Simd's panel layout (see the README): the hidden units are grouped in panels of");
-        w.Line($"/// {I(l.UnitsPerPanel)}; for each panel and each input k = 0..I+H−1 a row holds the panel's i, f, g, o gate weights side by side,");
-        w.Line("/// followed by bias_ih and bias_hh in the same panel order. Use <see cref=\"ImportPyTorch\"/>, <see cref=\"ExportPyTorch\"/>");
-        w.Line("/// and <see cref=\"WeightIndex\"/> instead of relying on positions.");
+        w.Line(Hd($"/// {I(l.UnitsPerPanel)}; for each panel and each input k = 0..I+H−1 a row holds the panel's i, f, g, o gate weights side by side,"));
+        if (l.Projected)
+        {
+            w.Line("/// followed by bias_ih and bias_hh in the same panel order, then W_hrᵀ as an H × P row-major block (the recurrent");
+            w.Line("/// inputs are the P elements of h). Use <see cref=\"ImportPyTorch\"/>, <see cref=\"ExportPyTorch\"/>,");
+            w.Line("/// <see cref=\"WeightIndex\"/> and <see cref=\"ProjectionWeightIndex\"/> instead of relying on positions.");
+        }
+        else
+        {
+            w.Line("/// followed by bias_ih and bias_hh in the same panel order. Use <see cref=\"ImportPyTorch\"/>, <see cref=\"ExportPyTorch\"/>");
+            w.Line("/// and <see cref=\"WeightIndex\"/> instead of relying on positions.");
+        }
         w.Line("/// </summary>");
         w.Line($"public {Span}<{e}> Parameters => {CellApi.ParametersExpression(_spec.SharedStorage)};");
         w.Line();
 
         // Layout helpers.
         w.Line("/// <summary>Index in <see cref=\"Parameters\"/> of PyTorch's weight at gate row <paramref name=\"row\"/> (0..4H−1, gate order i, f, g, o)");
-        w.Line("/// and column <paramref name=\"column\"/>: columns 0..I−1 are <c>weight_ih</c>, columns I..I+H−1 are <c>weight_hh</c>.</summary>");
+        w.Line(Hd("/// and column <paramref name=\"column\"/>: columns 0..I−1 are <c>weight_ih</c>, columns I..I+H−1 are <c>weight_hh</c>.</summary>"));
         w.Line("/// <param name=\"row\">Gate row in PyTorch order.</param><param name=\"column\">Input column; inputs first, then hidden state.</param>");
         w.Line("/// <returns>The index into the parameter layout.</returns>");
         w.Open("public static int WeightIndex(int row, int column)");
         w.Line("if ((uint)row >= 4 * HiddenSize) throw new global::System.ArgumentOutOfRangeException(nameof(row), row, \"row must be in [0, 4·HiddenSize).\");");
-        w.Line("if ((uint)column >= InputSize + HiddenSize) throw new global::System.ArgumentOutOfRangeException(nameof(column), column, \"column must be in [0, InputSize + HiddenSize).\");");
+        w.Line(Hs("if ((uint)column >= InputSize + HiddenSize) throw new global::System.ArgumentOutOfRangeException(nameof(column), column, \"column must be in [0, InputSize + HiddenSize).\");"));
         w.Line("int first = SimdGateOffset(row, out int rowStride, out int panelWeights);");
         w.Line($"return panelWeights + (column * rowStride) + first;");
         w.Close();
@@ -612,6 +785,17 @@ internal sealed class LstmEmitter
         w.Line($"public static int BiasIhIndex(int row) => {I(l.BiasIhOffset)} + SimdGateIndex(row);");
         w.Line("/// <summary>Index in <see cref=\"Parameters\"/> of PyTorch's <c>bias_hh[row]</c>.</summary><param name=\"row\">Gate row in PyTorch order.</param><returns>The index.</returns>");
         w.Line($"public static int BiasHhIndex(int row) => {I(l.BiasHhOffset)} + SimdGateIndex(row);");
+        if (l.Projected)
+        {
+            w.Line("/// <summary>Index in <see cref=\"Parameters\"/> of PyTorch's <c>weight_hr[row, column]</c> (W_hr is [ProjectionSize, HiddenSize]).</summary>");
+            w.Line("/// <param name=\"row\">Output element, 0..ProjectionSize−1.</param><param name=\"column\">Cell unit, 0..HiddenSize−1.</param><returns>The index.</returns>");
+            w.Open("public static int ProjectionWeightIndex(int row, int column)");
+            w.Line("if ((uint)row >= ProjectionSize) throw new global::System.ArgumentOutOfRangeException(nameof(row), row, \"row must be in [0, ProjectionSize).\");");
+            w.Line("if ((uint)column >= HiddenSize) throw new global::System.ArgumentOutOfRangeException(nameof(column), column, \"column must be in [0, HiddenSize).\");");
+            w.Line($"return {I(l.ProjectionOffset)} + (column * ProjectionSize) + row;");
+            w.Close();
+        }
+
         w.Line();
         w.Open("private static int SimdGateIndex(int row)");
         w.Line("if ((uint)row >= 4 * HiddenSize) throw new global::System.ArgumentOutOfRangeException(nameof(row), row, \"row must be in [0, 4·HiddenSize).\");");
@@ -633,43 +817,51 @@ internal sealed class LstmEmitter
         w.Line();
 
         // Import / export.
-        w.Line("/// <summary>Converts PyTorch <c>nn.LSTM</c> tensors (gate order i, f, g, o) into Simd's parameter layout.</summary>");
-        w.Line("/// <param name=\"weightIh\"><c>weight_ih</c>, [4H, I] row-major.</param><param name=\"weightHh\"><c>weight_hh</c>, [4H, H] row-major.</param>");
-        w.Line("/// <param name=\"biasIh\"><c>bias_ih</c>, [4H].</param><param name=\"biasHh\"><c>bias_hh</c>, [4H].</param>");
-        w.Line("/// <param name=\"parameters\">Destination, <see cref=\"ParameterCount\"/> long.</param>");
-        w.Open($"public static void FromPyTorchLayout({ReadOnlySpan}<{e}> weightIh, {ReadOnlySpan}<{e}> weightHh, {ReadOnlySpan}<{e}> biasIh, {ReadOnlySpan}<{e}> biasHh, {Span}<{e}> parameters)");
-        EmitLayoutChecks(w);
-        w.Open("for (int row = 0; row < 4 * HiddenSize; row++)");
-        w.Line("int first = SimdGateOffset(row, out int rowStride, out int panelWeights) + panelWeights;");
-        w.Line("for (int k = 0; k < InputSize; k++) parameters[first + (k * rowStride)] = weightIh[(row * InputSize) + k];");
-        w.Line("for (int k = 0; k < HiddenSize; k++) parameters[first + ((InputSize + k) * rowStride)] = weightHh[(row * HiddenSize) + k];");
-        w.Line("parameters[BiasIhIndex(row)] = biasIh[row];");
-        w.Line("parameters[BiasHhIndex(row)] = biasHh[row];");
-        w.Close();
-        w.Close();
-        w.Line();
-        w.Line("/// <summary>Converts parameters (or gradients) in Simd's layout into PyTorch <c>nn.LSTM</c> tensors (gate order i, f, g, o).</summary>");
-        w.Line("/// <param name=\"parameters\">Source, <see cref=\"ParameterCount\"/> long.</param>");
-        w.Line("/// <param name=\"weightIh\"><c>weight_ih</c>, [4H, I] row-major.</param><param name=\"weightHh\"><c>weight_hh</c>, [4H, H] row-major.</param>");
-        w.Line("/// <param name=\"biasIh\"><c>bias_ih</c>, [4H].</param><param name=\"biasHh\"><c>bias_hh</c>, [4H].</param>");
-        w.Open($"public static void ToPyTorchLayout({ReadOnlySpan}<{e}> parameters, {Span}<{e}> weightIh, {Span}<{e}> weightHh, {Span}<{e}> biasIh, {Span}<{e}> biasHh)");
-        EmitLayoutChecks(w);
-        w.Open("for (int row = 0; row < 4 * HiddenSize; row++)");
-        w.Line("int first = SimdGateOffset(row, out int rowStride, out int panelWeights) + panelWeights;");
-        w.Line("for (int k = 0; k < InputSize; k++) weightIh[(row * InputSize) + k] = parameters[first + (k * rowStride)];");
-        w.Line("for (int k = 0; k < HiddenSize; k++) weightHh[(row * HiddenSize) + k] = parameters[first + ((InputSize + k) * rowStride)];");
-        w.Line("biasIh[row] = parameters[BiasIhIndex(row)];");
-        w.Line("biasHh[row] = parameters[BiasHhIndex(row)];");
-        w.Close();
-        w.Close();
-        w.Line();
-        w.Line("/// <summary>Loads this cell's parameters from PyTorch <c>nn.LSTM</c> tensors; see <see cref=\"FromPyTorchLayout\"/>.</summary>");
-        w.Line("/// <param name=\"weightIh\"><c>weight_ih</c>, [4H, I].</param><param name=\"weightHh\"><c>weight_hh</c>, [4H, H].</param><param name=\"biasIh\"><c>bias_ih</c>, [4H].</param><param name=\"biasHh\"><c>bias_hh</c>, [4H].</param>");
         var refresh = _spec.BFloat16Inference ? " RefreshInferenceWeights();" : string.Empty;
-        w.Line($"public void ImportPyTorch({ReadOnlySpan}<{e}> weightIh, {ReadOnlySpan}<{e}> weightHh, {ReadOnlySpan}<{e}> biasIh, {ReadOnlySpan}<{e}> biasHh) {{ FromPyTorchLayout(weightIh, weightHh, biasIh, biasHh, Parameters);{refresh} }}");
-        w.Line("/// <summary>Writes this cell's parameters as PyTorch <c>nn.LSTM</c> tensors; see <see cref=\"ToPyTorchLayout\"/>.</summary>");
-        w.Line("/// <param name=\"weightIh\"><c>weight_ih</c>, [4H, I].</param><param name=\"weightHh\"><c>weight_hh</c>, [4H, H].</param><param name=\"biasIh\"><c>bias_ih</c>, [4H].</param><param name=\"biasHh\"><c>bias_hh</c>, [4H].</param>");
-        w.Line($"public void ExportPyTorch({Span}<{e}> weightIh, {Span}<{e}> weightHh, {Span}<{e}> biasIh, {Span}<{e}> biasHh) => ToPyTorchLayout(Parameters, weightIh, weightHh, biasIh, biasHh);");
+        if (l.Projected)
+        {
+            EmitProjectedImportExport(w, refresh);
+        }
+        else
+        {
+            w.Line("/// <summary>Converts PyTorch <c>nn.LSTM</c> tensors (gate order i, f, g, o) into Simd's parameter layout.</summary>");
+            w.Line("/// <param name=\"weightIh\"><c>weight_ih</c>, [4H, I] row-major.</param><param name=\"weightHh\"><c>weight_hh</c>, [4H, H] row-major.</param>");
+            w.Line("/// <param name=\"biasIh\"><c>bias_ih</c>, [4H].</param><param name=\"biasHh\"><c>bias_hh</c>, [4H].</param>");
+            w.Line("/// <param name=\"parameters\">Destination, <see cref=\"ParameterCount\"/> long.</param>");
+            w.Open($"public static void FromPyTorchLayout({ReadOnlySpan}<{e}> weightIh, {ReadOnlySpan}<{e}> weightHh, {ReadOnlySpan}<{e}> biasIh, {ReadOnlySpan}<{e}> biasHh, {Span}<{e}> parameters)");
+            EmitLayoutChecks(w);
+            w.Open("for (int row = 0; row < 4 * HiddenSize; row++)");
+            w.Line("int first = SimdGateOffset(row, out int rowStride, out int panelWeights) + panelWeights;");
+            w.Line("for (int k = 0; k < InputSize; k++) parameters[first + (k * rowStride)] = weightIh[(row * InputSize) + k];");
+            w.Line("for (int k = 0; k < HiddenSize; k++) parameters[first + ((InputSize + k) * rowStride)] = weightHh[(row * HiddenSize) + k];");
+            w.Line("parameters[BiasIhIndex(row)] = biasIh[row];");
+            w.Line("parameters[BiasHhIndex(row)] = biasHh[row];");
+            w.Close();
+            w.Close();
+            w.Line();
+            w.Line("/// <summary>Converts parameters (or gradients) in Simd's layout into PyTorch <c>nn.LSTM</c> tensors (gate order i, f, g, o).</summary>");
+            w.Line("/// <param name=\"parameters\">Source, <see cref=\"ParameterCount\"/> long.</param>");
+            w.Line("/// <param name=\"weightIh\"><c>weight_ih</c>, [4H, I] row-major.</param><param name=\"weightHh\"><c>weight_hh</c>, [4H, H] row-major.</param>");
+            w.Line("/// <param name=\"biasIh\"><c>bias_ih</c>, [4H].</param><param name=\"biasHh\"><c>bias_hh</c>, [4H].</param>");
+            w.Open($"public static void ToPyTorchLayout({ReadOnlySpan}<{e}> parameters, {Span}<{e}> weightIh, {Span}<{e}> weightHh, {Span}<{e}> biasIh, {Span}<{e}> biasHh)");
+            EmitLayoutChecks(w);
+            w.Open("for (int row = 0; row < 4 * HiddenSize; row++)");
+            w.Line("int first = SimdGateOffset(row, out int rowStride, out int panelWeights) + panelWeights;");
+            w.Line("for (int k = 0; k < InputSize; k++) weightIh[(row * InputSize) + k] = parameters[first + (k * rowStride)];");
+            w.Line("for (int k = 0; k < HiddenSize; k++) weightHh[(row * HiddenSize) + k] = parameters[first + ((InputSize + k) * rowStride)];");
+            w.Line("biasIh[row] = parameters[BiasIhIndex(row)];");
+            w.Line("biasHh[row] = parameters[BiasHhIndex(row)];");
+            w.Close();
+            w.Close();
+            w.Line();
+            w.Line("/// <summary>Loads this cell's parameters from PyTorch <c>nn.LSTM</c> tensors; see <see cref=\"FromPyTorchLayout\"/>.</summary>");
+            w.Line("/// <param name=\"weightIh\"><c>weight_ih</c>, [4H, I].</param><param name=\"weightHh\"><c>weight_hh</c>, [4H, H].</param><param name=\"biasIh\"><c>bias_ih</c>, [4H].</param><param name=\"biasHh\"><c>bias_hh</c>, [4H].</param>");
+            w.Line($"public void ImportPyTorch({ReadOnlySpan}<{e}> weightIh, {ReadOnlySpan}<{e}> weightHh, {ReadOnlySpan}<{e}> biasIh, {ReadOnlySpan}<{e}> biasHh) {{ FromPyTorchLayout(weightIh, weightHh, biasIh, biasHh, Parameters);{refresh} }}");
+            w.Line("/// <summary>Writes this cell's parameters as PyTorch <c>nn.LSTM</c> tensors; see <see cref=\"ToPyTorchLayout\"/>.</summary>");
+            w.Line("/// <param name=\"weightIh\"><c>weight_ih</c>, [4H, I].</param><param name=\"weightHh\"><c>weight_hh</c>, [4H, H].</param><param name=\"biasIh\"><c>bias_ih</c>, [4H].</param><param name=\"biasHh\"><c>bias_hh</c>, [4H].</param>");
+            w.Line($"public void ExportPyTorch({Span}<{e}> weightIh, {Span}<{e}> weightHh, {Span}<{e}> biasIh, {Span}<{e}> biasHh) => ToPyTorchLayout(Parameters, weightIh, weightHh, biasIh, biasHh);");
+        }
+
         w.Line();
         w.Line("/// <summary>Fills every parameter from U(−1/√H, 1/√H), PyTorch's default LSTM initialisation, with a seeded generator.</summary>");
         w.Line("/// <param name=\"seed\">Seed; the same seed gives the same parameters on every machine.</param>");
@@ -706,27 +898,29 @@ internal sealed class LstmEmitter
 
         // Inference.
         w.Line("/// <summary>Advances one sample by one step: h and c are replaced by the new state.</summary>");
-        w.Line("/// <param name=\"input\">x_t, <see cref=\"InputSize\"/> long.</param><param name=\"hidden\">h, <see cref=\"HiddenSize\"/> long; updated in place.</param><param name=\"cell\">c, <see cref=\"HiddenSize\"/> long; updated in place.</param>");
+        w.Line($"/// <param name=\"input\">x_t, <see cref=\"InputSize\"/> long.</param><param name=\"hidden\">h, <see cref=\"{Hs("HiddenSize")}\"/> long; updated in place.</param><param name=\"cell\">c, <see cref=\"HiddenSize\"/> long; updated in place.</param>");
         w.Line("/// <exception cref=\"global::System.ArgumentException\">A span has the wrong length; nothing is written.</exception>");
         w.Open($"public void Step({ReadOnlySpan}<{e}> input, {Span}<{e}> hidden, {Span}<{e}> cell)");
         w.Line("global::Simd.Guard.Length(input.Length, InputSize, nameof(input), \"InputSize\");");
-        w.Line("global::Simd.Guard.Length(hidden.Length, HiddenSize, nameof(hidden), \"HiddenSize\");");
+        w.Line(Hs("global::Simd.Guard.Length(hidden.Length, HiddenSize, nameof(hidden), \"HiddenSize\");"));
         w.Line("global::Simd.Guard.Length(cell.Length, HiddenSize, nameof(cell), \"HiddenSize\");");
         Dispatch(w, InferenceCore, $"ref SimdWeights, {(_spec.BFloat16Inference ? $"ref {Marshal}.GetArrayDataReference(_simdInferenceWeights), " : string.Empty)}ref {Marshal}.GetReference(input), ref {Marshal}.GetReference(hidden), ref {Marshal}.GetReference(cell), 1");
         w.Close();
         w.Line();
         w.Line("/// <summary>Advances a batch of independent samples by one step (for example many agents in one frame).</summary>");
         w.Line("/// <param name=\"inputs\">Batch × <see cref=\"InputSize\"/>, one sample after another.</param>");
-        w.Line("/// <param name=\"hidden\">Batch × <see cref=\"HiddenSize\"/>; its length sets the batch size; updated in place.</param>");
+        w.Line(Hs("/// <param name=\"hidden\">Batch × <see cref=\"HiddenSize\"/>; its length sets the batch size; updated in place.</param>"));
         w.Line("/// <param name=\"cell\">Batch × <see cref=\"HiddenSize\"/>; updated in place.</param>");
         w.Line("/// <exception cref=\"global::System.ArgumentException\">A span has the wrong length; nothing is written.</exception>");
         w.Open($"public void StepBatch({ReadOnlySpan}<{e}> inputs, {Span}<{e}> hidden, {Span}<{e}> cell)");
-        w.Open("if (hidden.Length == 0 || hidden.Length % HiddenSize != 0)");
-        w.Line("throw new global::System.ArgumentException($\"'hidden' has length {hidden.Length}; expected a positive multiple of HiddenSize = {HiddenSize} (batch × HiddenSize).\", nameof(hidden));");
+        w.Open(Hs("if (hidden.Length == 0 || hidden.Length % HiddenSize != 0)"));
+        w.Line(Hs("throw new global::System.ArgumentException($\"'hidden' has length {hidden.Length}; expected a positive multiple of HiddenSize = {HiddenSize} (batch × HiddenSize).\", nameof(hidden));"));
         w.Close();
-        w.Line("int batch = hidden.Length / HiddenSize;");
+        w.Line(Hs("int batch = hidden.Length / HiddenSize;"));
         w.Line("global::Simd.Guard.Length(inputs.Length, batch * InputSize, nameof(inputs), \"batch × InputSize = {0} × {1}\", batch, InputSize);");
-        w.Line("global::Simd.Guard.Length(cell.Length, hidden.Length, nameof(cell), \"batch × HiddenSize = {0} × {1}\", batch, HiddenSize);");
+        w.Line(_l.Projected
+            ? "global::Simd.Guard.Length(cell.Length, batch * HiddenSize, nameof(cell), \"batch × HiddenSize = {0} × {1}\", batch, HiddenSize);"
+            : "global::Simd.Guard.Length(cell.Length, hidden.Length, nameof(cell), \"batch × HiddenSize = {0} × {1}\", batch, HiddenSize);");
         Dispatch(w, InferenceCore, $"ref SimdWeights, {(_spec.BFloat16Inference ? $"ref {Marshal}.GetArrayDataReference(_simdInferenceWeights), " : string.Empty)}ref {Marshal}.GetReference(inputs), ref {Marshal}.GetReference(hidden), ref {Marshal}.GetReference(cell), batch");
         w.Close();
         w.Line();
@@ -741,11 +935,24 @@ internal sealed class LstmEmitter
         w.Line("return new global::Simd.Tape<" + e + ">(SimdTapeLayout, maxSteps, maxBatch, SimdTapeLength(maxSteps, maxBatch));");
         w.Close();
         w.Line();
-        w.Line("// Tape regions, in order: inputs x_t [T·B·I], hidden h_0..h_T [(T+1)·B·H], cell c_0..c_T [(T+1)·B·H],");
-        w.Line("// gate activations [T·B·4H], tanh(c_t) [T·B·H], gate gradients [T·B·4H], transposed weights [(I+H)·4H],");
-        w.Line("// and the running dL/dh, dL/dc [B·H each]. Regions are sized for the maximum T and B; rows use the actual B.");
-        w.Open("private static long SimdTapeLength(long t, long b)");
-        w.Line($"return (t * b * {I(l.I)}) + (2 * (t + 1) * b * {I(l.H)}) + (2 * t * b * {I(l.G)}) + (t * b * {I(l.H)}) + {I((long)l.K * l.G)} + (2 * b * {I(l.H)});");
+        if (l.Projected)
+        {
+            w.Line("// Tape regions, in order: inputs x_t [T·B·I], hidden h_0..h_T [(T+1)·B·P], cell c_0..c_T [(T+1)·B·H],");
+            w.Line("// gate activations [T·B·4H], tanh(c_t) [T·B·H], gate gradients [T·B·4H], transposed weights [(I+P)·4H] then");
+            w.Line("// W_hr [P·H], the running dL/dh [B·P] and dL/dc [B·H], then for the projection r_t = o ⊙ tanh(c_t) [T·B·H],");
+            w.Line("// dL/dh_t [T·B·P] and the running dL/dr [B·H]. Regions are sized for the maximum T and B; rows use the actual B.");
+            w.Open("private static long SimdTapeLength(long t, long b)");
+            w.Line($"return (t * b * {I(l.I)}) + ((t + 1) * b * {I(l.O + l.H)}) + (2 * t * b * {I(l.G)}) + (2 * t * b * {I(l.H)}) + {I(((long)l.K * l.G) + ((long)l.P * l.H))} + (b * {I(l.O + (2 * l.H))}) + (t * b * {I(l.P)});");
+        }
+        else
+        {
+            w.Line("// Tape regions, in order: inputs x_t [T·B·I], hidden h_0..h_T [(T+1)·B·H], cell c_0..c_T [(T+1)·B·H],");
+            w.Line("// gate activations [T·B·4H], tanh(c_t) [T·B·H], gate gradients [T·B·4H], transposed weights [(I+H)·4H],");
+            w.Line("// and the running dL/dh, dL/dc [B·H each]. Regions are sized for the maximum T and B; rows use the actual B.");
+            w.Open("private static long SimdTapeLength(long t, long b)");
+            w.Line($"return (t * b * {I(l.I)}) + (2 * (t + 1) * b * {I(l.H)}) + (2 * t * b * {I(l.G)}) + (t * b * {I(l.H)}) + {I((long)l.K * l.G)} + (2 * b * {I(l.H)});");
+        }
+
         w.Close();
         w.Line();
 
@@ -755,47 +962,54 @@ internal sealed class LstmEmitter
         w.Line("/// runs inference only. The state spans hold the initial state on entry and the final state on return.");
         w.Line("/// </summary>");
         w.Line("/// <param name=\"steps\">Sequence length T (≤ the tape's MaxSteps).</param><param name=\"batch\">Batch size B (≤ the tape's MaxBatch).</param>");
-        w.Line("/// <param name=\"inputs\">x, time-major [T, B, I].</param><param name=\"hidden\">h, [B, H]: h_0 in, h_T out.</param><param name=\"cell\">c, [B, H]: c_0 in, c_T out.</param>");
-        w.Line("/// <param name=\"outputs\">h_1..h_T, time-major [T, B, H].</param><param name=\"tape\">Where to record for backward, or null for inference.</param>");
+        w.Line(HdFirst("/// <param name=\"inputs\">x, time-major [T, B, I].</param><param name=\"hidden\">h, [B, H]: h_0 in, h_T out.</param><param name=\"cell\">c, [B, H]: c_0 in, c_T out.</param>"));
+        w.Line(Hd("/// <param name=\"outputs\">h_1..h_T, time-major [T, B, H].</param><param name=\"tape\">Where to record for backward, or null for inference.</param>"));
         w.Line("/// <exception cref=\"global::System.ArgumentException\">A span has the wrong length, or the tape belongs to another cell shape or is too small; nothing is written.</exception>");
         w.Open($"public void Forward(int steps, int batch, {ReadOnlySpan}<{e}> inputs, {Span}<{e}> hidden, {Span}<{e}> cell, {Span}<{e}> outputs, global::Simd.Tape<{e}>? tape)");
         w.Line("global::Simd.Guard.Count(steps, tape?.MaxSteps ?? int.MaxValue, nameof(steps));");
         w.Line("global::Simd.Guard.Count(batch, tape?.MaxBatch ?? int.MaxValue, nameof(batch));");
         w.Line("tape?.CheckLayout(SimdTapeLayout, nameof(tape));");
         w.Line("global::Simd.Guard.Length(inputs.Length, (long)steps * batch * InputSize, nameof(inputs), \"steps × batch × InputSize = {0} × {1} × {2}\", steps, batch, InputSize);");
-        w.Line("global::Simd.Guard.Length(hidden.Length, (long)batch * HiddenSize, nameof(hidden), \"batch × HiddenSize = {0} × {1}\", batch, HiddenSize);");
+        w.Line(Hs("global::Simd.Guard.Length(hidden.Length, (long)batch * HiddenSize, nameof(hidden), \"batch × HiddenSize = {0} × {1}\", batch, HiddenSize);"));
         w.Line("global::Simd.Guard.Length(cell.Length, batch * HiddenSize, nameof(cell), \"batch × HiddenSize = {0} × {1}\", batch, HiddenSize);");
-        w.Line("global::Simd.Guard.Length(outputs.Length, (long)steps * batch * HiddenSize, nameof(outputs), \"steps × batch × HiddenSize = {0} × {1} × {2}\", steps, batch, HiddenSize);");
+        w.Line(Hs("global::Simd.Guard.Length(outputs.Length, (long)steps * batch * HiddenSize, nameof(outputs), \"steps × batch × HiddenSize = {0} × {1} × {2}\", steps, batch, HiddenSize);"));
         w.Line($"ref {e} w = ref SimdWeights;");
         w.Open("if (tape is null)");
         w.Open("for (int t = 0; t < steps; t++)");
         Dispatch(w, InferenceCore, $"ref w, {(_spec.BFloat16Inference ? $"ref {Marshal}.GetArrayDataReference(_simdInferenceWeights), " : string.Empty)}ref {Marshal}.GetReference(inputs.Slice(t * batch * InputSize)), ref {Marshal}.GetReference(hidden), ref {Marshal}.GetReference(cell), batch");
-        w.Line("hidden.CopyTo(outputs.Slice(t * batch * HiddenSize));");
+        w.Line(Hs("hidden.CopyTo(outputs.Slice(t * batch * HiddenSize));"));
         w.Close();
         w.Line("return;");
         w.Close();
-        w.Line("SimdRegions(tape, out var xs, out var hs, out var cs, out var gates, out var tanhC, out _, out _, out _, out _);");
+        w.Line($"SimdRegions(tape, out var xs, out var hs, out var cs, out var gates, out var tanhC, out _, out _, out _, out _{(l.Projected ? ", out var rs, out _, out _" : string.Empty)});");
         w.Line("inputs.CopyTo(xs);");
         w.Line("hidden.CopyTo(hs);");
         w.Line("cell.CopyTo(cs);");
-        Dispatch(w, "ForwardTape", $"ref w, ref {Marshal}.GetReference(xs), ref {Marshal}.GetReference(hs), ref {Marshal}.GetReference(cs), ref {Marshal}.GetReference(gates), ref {Marshal}.GetReference(tanhC), steps, batch");
-        w.Line("hs.Slice(batch * HiddenSize, steps * batch * HiddenSize).CopyTo(outputs);");
-        w.Line("hs.Slice(steps * batch * HiddenSize, batch * HiddenSize).CopyTo(hidden);");
+        Dispatch(w, "ForwardTape", $"ref w, ref {Marshal}.GetReference(xs), ref {Marshal}.GetReference(hs), ref {Marshal}.GetReference(cs), ref {Marshal}.GetReference(gates), ref {Marshal}.GetReference(tanhC), {(l.Projected ? $"ref {Marshal}.GetReference(rs), " : string.Empty)}steps, batch");
+        w.Line(Hs("hs.Slice(batch * HiddenSize, steps * batch * HiddenSize).CopyTo(outputs);"));
+        w.Line(Hs("hs.Slice(steps * batch * HiddenSize, batch * HiddenSize).CopyTo(hidden);"));
         w.Line("cs.Slice(steps * batch * HiddenSize, batch * HiddenSize).CopyTo(cell);");
         w.Line("tape.MarkRecorded(steps, batch);");
         w.Close();
         w.Line();
-        w.Open($"private static void SimdRegions(global::Simd.Tape<{e}> tape, out {Span}<{e}> xs, out {Span}<{e}> hs, out {Span}<{e}> cs, out {Span}<{e}> gates, out {Span}<{e}> tanhC, out {Span}<{e}> da, out {Span}<{e}> wt, out {Span}<{e}> dh, out {Span}<{e}> dc)");
+        w.Open($"private static void SimdRegions(global::Simd.Tape<{e}> tape, out {Span}<{e}> xs, out {Span}<{e}> hs, out {Span}<{e}> cs, out {Span}<{e}> gates, out {Span}<{e}> tanhC, out {Span}<{e}> da, out {Span}<{e}> wt, out {Span}<{e}> dh, out {Span}<{e}> dc{(l.Projected ? $", out {Span}<{e}> rs, out {Span}<{e}> dhs, out {Span}<{e}> dr" : string.Empty)})");
         w.Line("long t = tape.MaxSteps;");
         w.Line("long b = tape.MaxBatch;");
         w.Line($"{Span}<{e}> storage = tape.Storage;");
         w.Line("int at = 0;");
-        var regions = new[]
+        var regions = new List<(string, string)>
         {
-            ("xs", $"t * b * {I(l.I)}"), ("hs", $"(t + 1) * b * {I(l.H)}"), ("cs", $"(t + 1) * b * {I(l.H)}"),
+            ("xs", $"t * b * {I(l.I)}"), ("hs", $"(t + 1) * b * {I(l.O)}"), ("cs", $"(t + 1) * b * {I(l.H)}"),
             ("gates", $"t * b * {I(l.G)}"), ("tanhC", $"t * b * {I(l.H)}"), ("da", $"t * b * {I(l.G)}"),
-            ("wt", I((long)l.K * l.G)), ("dh", $"b * {I(l.H)}"), ("dc", $"b * {I(l.H)}"),
+            ("wt", I(((long)l.K * l.G) + ((long)l.P * l.H))), ("dh", $"b * {I(l.O)}"), ("dc", $"b * {I(l.H)}"),
         };
+        if (l.Projected)
+        {
+            regions.Add(("rs", $"t * b * {I(l.H)}"));
+            regions.Add(("dhs", $"t * b * {I(l.P)}"));
+            regions.Add(("dr", $"b * {I(l.H)}"));
+        }
+
         foreach (var (name, length) in regions)
         {
             w.Line($"{name} = storage.Slice(at, (int)({length}));");
@@ -812,11 +1026,11 @@ internal sealed class LstmEmitter
         w.Line("/// <see cref=\"Parameters\"/>); input and initial-state gradients are overwritten.");
         w.Line("/// </summary>");
         w.Line("/// <param name=\"tape\">The tape the forward pass recorded on.</param>");
-        w.Line("/// <param name=\"outputGradients\">dL/dh_t for t = 1..T, [T, B, H].</param>");
-        w.Line("/// <param name=\"finalHiddenGradient\">Extra dL/dh_T, [B, H] (added to the last step's output gradient).</param>");
+        w.Line(Hd("/// <param name=\"outputGradients\">dL/dh_t for t = 1..T, [T, B, H].</param>"));
+        w.Line(Hd("/// <param name=\"finalHiddenGradient\">Extra dL/dh_T, [B, H] (added to the last step's output gradient).</param>"));
         w.Line("/// <param name=\"finalCellGradient\">dL/dc_T, [B, H].</param>");
         w.Line("/// <param name=\"inputGradients\">dL/dx_t, [T, B, I].</param>");
-        w.Line("/// <param name=\"initialHiddenGradient\">dL/dh_0, [B, H].</param><param name=\"initialCellGradient\">dL/dc_0, [B, H].</param>");
+        w.Line(HdFirst("/// <param name=\"initialHiddenGradient\">dL/dh_0, [B, H].</param><param name=\"initialCellGradient\">dL/dc_0, [B, H].</param>"));
         w.Line("/// <param name=\"parameterGradients\">Accumulates dL/dθ, <see cref=\"ParameterCount\"/> long.</param>");
         w.Line("/// <exception cref=\"global::System.ArgumentException\">A span has the wrong length, or the tape holds no forward pass of this cell; nothing is written.</exception>");
         w.Open($"public void Backward(global::Simd.Tape<{e}> tape, {ReadOnlySpan}<{e}> outputGradients, {ReadOnlySpan}<{e}> finalHiddenGradient, {ReadOnlySpan}<{e}> finalCellGradient, {Span}<{e}> inputGradients, {Span}<{e}> initialHiddenGradient, {Span}<{e}> initialCellGradient, {Span}<{e}> parameterGradients)");
@@ -825,19 +1039,20 @@ internal sealed class LstmEmitter
         w.Line("tape.CheckRecorded(nameof(tape));");
         w.Line("int steps = tape.RecordedSteps;");
         w.Line("int batch = tape.RecordedBatch;");
-        w.Line("global::Simd.Guard.Length(outputGradients.Length, steps * batch * HiddenSize, nameof(outputGradients), \"steps × batch × HiddenSize = {0} × {1} × {2}\", steps, batch, HiddenSize);");
-        w.Line("global::Simd.Guard.Length(finalHiddenGradient.Length, batch * HiddenSize, nameof(finalHiddenGradient), \"batch × HiddenSize = {0} × {1}\", batch, HiddenSize);");
+        w.Line(Hs("global::Simd.Guard.Length(outputGradients.Length, steps * batch * HiddenSize, nameof(outputGradients), \"steps × batch × HiddenSize = {0} × {1} × {2}\", steps, batch, HiddenSize);"));
+        w.Line(Hs("global::Simd.Guard.Length(finalHiddenGradient.Length, batch * HiddenSize, nameof(finalHiddenGradient), \"batch × HiddenSize = {0} × {1}\", batch, HiddenSize);"));
         w.Line("global::Simd.Guard.Length(finalCellGradient.Length, batch * HiddenSize, nameof(finalCellGradient), \"batch × HiddenSize = {0} × {1}\", batch, HiddenSize);");
         w.Line("global::Simd.Guard.Length(inputGradients.Length, steps * batch * InputSize, nameof(inputGradients), \"steps × batch × InputSize = {0} × {1} × {2}\", steps, batch, InputSize);");
-        w.Line("global::Simd.Guard.Length(initialHiddenGradient.Length, batch * HiddenSize, nameof(initialHiddenGradient), \"batch × HiddenSize = {0} × {1}\", batch, HiddenSize);");
+        w.Line(Hs("global::Simd.Guard.Length(initialHiddenGradient.Length, batch * HiddenSize, nameof(initialHiddenGradient), \"batch × HiddenSize = {0} × {1}\", batch, HiddenSize);"));
         w.Line("global::Simd.Guard.Length(initialCellGradient.Length, batch * HiddenSize, nameof(initialCellGradient), \"batch × HiddenSize = {0} × {1}\", batch, HiddenSize);");
         w.Line("global::Simd.Guard.Length(parameterGradients.Length, ParameterCount, nameof(parameterGradients), \"ParameterCount\");");
-        w.Line("SimdRegions(tape, out var xs, out var hs, out var cs, out var gates, out var tanhC, out var da, out var wt, out var dh, out var dc);");
+        w.Line($"SimdRegions(tape, out var xs, out var hs, out var cs, out var gates, out var tanhC, out var da, out var wt, out var dh, out var dc{(l.Projected ? ", out var rs, out var dhs, out var dr" : string.Empty)});");
         w.Line("SimdTranspose(Parameters, wt);");
         w.Line("finalHiddenGradient.CopyTo(dh);");
         w.Line("finalCellGradient.CopyTo(dc);");
-        Dispatch(w, "Backward", $"ref {Marshal}.GetReference(wt), ref {Marshal}.GetReference(xs), ref {Marshal}.GetReference(hs), ref {Marshal}.GetReference(cs), ref {Marshal}.GetReference(gates), ref {Marshal}.GetReference(tanhC), ref {Marshal}.GetReference(da), ref {Marshal}.GetReference(dh), ref {Marshal}.GetReference(dc), ref {Marshal}.GetReference(outputGradients), ref {Marshal}.GetReference(inputGradients), ref {Marshal}.GetReference(parameterGradients), steps, batch");
-        w.Line("dh.Slice(0, batch * HiddenSize).CopyTo(initialHiddenGradient);");
+        var projection = l.Projected ? $"ref {Marshal}.GetReference(rs), ref {Marshal}.GetReference(dhs), ref {Marshal}.GetReference(dr), " : string.Empty;
+        Dispatch(w, "Backward", $"ref {Marshal}.GetReference(wt), ref {Marshal}.GetReference(xs), ref {Marshal}.GetReference(hs), ref {Marshal}.GetReference(cs), ref {Marshal}.GetReference(gates), ref {Marshal}.GetReference(tanhC), ref {Marshal}.GetReference(da), ref {Marshal}.GetReference(dh), ref {Marshal}.GetReference(dc), ref {Marshal}.GetReference(outputGradients), ref {Marshal}.GetReference(inputGradients), ref {Marshal}.GetReference(parameterGradients), {projection}steps, batch");
+        w.Line(Hs("dh.Slice(0, batch * HiddenSize).CopyTo(initialHiddenGradient);"));
         w.Line("dc.Slice(0, batch * HiddenSize).CopyTo(initialCellGradient);");
         w.Line("// Both biases get the same gradient, Σ over steps and samples of the gate gradients: sum once, into the");
         w.Line("// transposed-weight region, which this pass no longer needs, then add the sums to both.");
@@ -858,20 +1073,118 @@ internal sealed class LstmEmitter
         w.Open($"for (int k = 0; k < {I(l.K)}; k++)");
         w.Line("bool hiddenPart = k >= InputSize;");
         w.Line("int column = hiddenPart ? k - InputSize : k;");
-        w.Line("int length = hiddenPart ? HiddenSize : InputSize;");
+        w.Line(Hs("int length = hiddenPart ? HiddenSize : InputSize;"));
         w.Line($"int panel = column / {I(l.PanelWidth)};");
         w.Line($"int width = global::System.Math.Min({I(l.PanelWidth)}, length - (panel * {I(l.PanelWidth)}));");
         w.Line($"long offset = (hiddenPart ? {I((long)l.I * l.G)} : 0) + ((long)panel * {I((long)l.PanelWidth * l.G)});");
         w.Line($"wt[(int)(offset + ((long)r * width) + (column - (panel * {I(l.PanelWidth)})))] = w[first + (k * rowStride)];");
         w.Close();
         w.Close();
+        if (l.Projected)
+        {
+            w.Line("// W_hr as PyTorch stores it, [P, H] row-major, after the gate panels: dL/dr = W_hrᵀ dL/dh reads its rows.");
+            w.Open("for (int row = 0; row < ProjectionSize; row++)");
+            w.Line($"for (int column = 0; column < HiddenSize; column++) wt[{I((long)l.K * l.G)} + (row * HiddenSize) + column] = w[ProjectionWeightIndex(row, column)];");
+            w.Close();
+        }
+
         w.Close();
     }
+
+    /// <summary>
+    /// Import and export for a projected cell: the PyTorch tensors include <c>weight_hr</c>, so the methods take five
+    /// tensors. The four-tensor <c>IRecurrentCell</c> members cannot describe this cell and throw, naming these.
+    /// </summary>
+    private void EmitProjectedImportExport(SourceWriter w, string refresh)
+    {
+        var e = _e;
+        var iface = $"global::Simd.IRecurrentCell<{e}>";
+        var tensors = "/// <param name=\"weightIh\"><c>weight_ih</c>, [4H, I] row-major.</param><param name=\"weightHh\"><c>weight_hh</c>, [4H, P] row-major.</param>"
+            + "<param name=\"biasIh\"><c>bias_ih</c>, [4H].</param><param name=\"biasHh\"><c>bias_hh</c>, [4H].</param><param name=\"weightHr\"><c>weight_hr</c>, [P, H] row-major.</param>";
+        w.Line("/// <summary>Converts PyTorch <c>nn.LSTM(proj_size=P)</c> tensors (gate order i, f, g, o) into Simd's parameter layout.</summary>");
+        w.Line(tensors);
+        w.Line("/// <param name=\"parameters\">Destination, <see cref=\"ParameterCount\"/> long.</param>");
+        w.Open($"public static void FromPyTorchLayout({ReadOnlySpan}<{e}> weightIh, {ReadOnlySpan}<{e}> weightHh, {ReadOnlySpan}<{e}> biasIh, {ReadOnlySpan}<{e}> biasHh, {ReadOnlySpan}<{e}> weightHr, {Span}<{e}> parameters)");
+        EmitLayoutChecks(w);
+        w.Open("for (int row = 0; row < 4 * HiddenSize; row++)");
+        w.Line("int first = SimdGateOffset(row, out int rowStride, out int panelWeights) + panelWeights;");
+        w.Line("for (int k = 0; k < InputSize; k++) parameters[first + (k * rowStride)] = weightIh[(row * InputSize) + k];");
+        w.Line("for (int k = 0; k < OutputSize; k++) parameters[first + ((InputSize + k) * rowStride)] = weightHh[(row * OutputSize) + k];");
+        w.Line("parameters[BiasIhIndex(row)] = biasIh[row];");
+        w.Line("parameters[BiasHhIndex(row)] = biasHh[row];");
+        w.Close();
+        w.Open("for (int row = 0; row < ProjectionSize; row++)");
+        w.Line("for (int column = 0; column < HiddenSize; column++) parameters[ProjectionWeightIndex(row, column)] = weightHr[(row * HiddenSize) + column];");
+        w.Close();
+        w.Close();
+        w.Line();
+        w.Line("/// <summary>Converts parameters (or gradients) in Simd's layout into PyTorch <c>nn.LSTM(proj_size=P)</c> tensors (gate order i, f, g, o).</summary>");
+        w.Line("/// <param name=\"parameters\">Source, <see cref=\"ParameterCount\"/> long.</param>");
+        w.Line(tensors);
+        w.Open($"public static void ToPyTorchLayout({ReadOnlySpan}<{e}> parameters, {Span}<{e}> weightIh, {Span}<{e}> weightHh, {Span}<{e}> biasIh, {Span}<{e}> biasHh, {Span}<{e}> weightHr)");
+        EmitLayoutChecks(w);
+        w.Open("for (int row = 0; row < 4 * HiddenSize; row++)");
+        w.Line("int first = SimdGateOffset(row, out int rowStride, out int panelWeights) + panelWeights;");
+        w.Line("for (int k = 0; k < InputSize; k++) weightIh[(row * InputSize) + k] = parameters[first + (k * rowStride)];");
+        w.Line("for (int k = 0; k < OutputSize; k++) weightHh[(row * OutputSize) + k] = parameters[first + ((InputSize + k) * rowStride)];");
+        w.Line("biasIh[row] = parameters[BiasIhIndex(row)];");
+        w.Line("biasHh[row] = parameters[BiasHhIndex(row)];");
+        w.Close();
+        w.Open("for (int row = 0; row < ProjectionSize; row++)");
+        w.Line("for (int column = 0; column < HiddenSize; column++) weightHr[(row * HiddenSize) + column] = parameters[ProjectionWeightIndex(row, column)];");
+        w.Close();
+        w.Close();
+        w.Line();
+        w.Line("/// <summary>Loads this cell's parameters from PyTorch <c>nn.LSTM(proj_size=P)</c> tensors; see <see cref=\"FromPyTorchLayout\"/>.</summary>");
+        w.Line(tensors);
+        w.Line($"public void ImportPyTorch({ReadOnlySpan}<{e}> weightIh, {ReadOnlySpan}<{e}> weightHh, {ReadOnlySpan}<{e}> biasIh, {ReadOnlySpan}<{e}> biasHh, {ReadOnlySpan}<{e}> weightHr) {{ FromPyTorchLayout(weightIh, weightHh, biasIh, biasHh, weightHr, Parameters);{refresh} }}");
+        w.Line("/// <summary>Writes this cell's parameters as PyTorch <c>nn.LSTM(proj_size=P)</c> tensors; see <see cref=\"ToPyTorchLayout\"/>.</summary>");
+        w.Line(tensors);
+        w.Line($"public void ExportPyTorch({Span}<{e}> weightIh, {Span}<{e}> weightHh, {Span}<{e}> biasIh, {Span}<{e}> biasHh, {Span}<{e}> weightHr) => ToPyTorchLayout(Parameters, weightIh, weightHh, biasIh, biasHh, weightHr);");
+        var message = $"\"{_spec.TypeName} projects its hidden state (ProjectionSize = {I(_l.P)}), so its parameters include weight_hr: use the five-tensor overload that takes weightHr.\"";
+        w.Line($"void {iface}.ImportPyTorch({ReadOnlySpan}<{e}> weightIh, {ReadOnlySpan}<{e}> weightHh, {ReadOnlySpan}<{e}> biasIh, {ReadOnlySpan}<{e}> biasHh) => throw new global::System.InvalidOperationException({message});");
+        w.Line($"void {iface}.ExportPyTorch({Span}<{e}> weightIh, {Span}<{e}> weightHh, {Span}<{e}> biasIh, {Span}<{e}> biasHh) => throw new global::System.InvalidOperationException({message});");
+    }
+
+    /// <summary>Explicit members of the projected-cell interfaces that the class exposes as constants and static methods.</summary>
+    private void EmitProjectedExplicitMembers(SourceWriter w)
+    {
+        w.Line($"int global::Simd.IRecurrentCell<{_e}>.OutputSize => OutputSize;");
+        w.Line($"int global::Simd.IProjectedLstmCell<{_e}>.ProjectionSize => ProjectionSize;");
+        w.Line($"int global::Simd.IProjectedLstmCell<{_e}>.ProjectionWeightIndex(int row, int column) => ProjectionWeightIndex(row, column);");
+    }
+
+    /// <summary>With a projection, h-sized spans and counts are <c>OutputSize</c> long rather than <c>HiddenSize</c>.</summary>
+    private string Hs(string text) => _l.Projected ? text.Replace("HiddenSize", "OutputSize") : text;
+
+    /// <summary>Like <see cref="Hd"/>, for a line whose second shape is the cell state's and keeps H.</summary>
+    private string HdFirst(string text)
+    {
+        if (!_l.Projected)
+        {
+            return text;
+        }
+
+        var at = text.IndexOf("[B, H]", System.StringComparison.Ordinal);
+        return text.Substring(0, at) + "[B, P]" + text.Substring(at + "[B, H]".Length);
+    }
+
+    /// <summary>With a projection, documentation of h-sized shapes reads P rather than H.</summary>
+    private string Hd(string text) => _l.Projected ? text.Replace("[B, H]", "[B, P]").Replace("[T, B, H]", "[T, B, P]").Replace("..I+H−1", "..I+P−1").Replace("HiddenSize", "OutputSize") : text;
 
     private void EmitLayoutChecks(SourceWriter w)
     {
         w.Line("global::Simd.Guard.Length(weightIh.Length, 4 * HiddenSize * InputSize, nameof(weightIh), \"4·HiddenSize × InputSize = {0} × {1}\", 4 * HiddenSize, InputSize);");
-        w.Line("global::Simd.Guard.Length(weightHh.Length, 4 * HiddenSize * HiddenSize, nameof(weightHh), \"4·HiddenSize × HiddenSize = {0} × {1}\", 4 * HiddenSize, HiddenSize);");
+        if (_l.Projected)
+        {
+            w.Line("global::Simd.Guard.Length(weightHh.Length, 4 * HiddenSize * ProjectionSize, nameof(weightHh), \"4·HiddenSize × ProjectionSize = {0} × {1}\", 4 * HiddenSize, ProjectionSize);");
+            w.Line("global::Simd.Guard.Length(weightHr.Length, ProjectionSize * HiddenSize, nameof(weightHr), \"ProjectionSize × HiddenSize = {0} × {1}\", ProjectionSize, HiddenSize);");
+        }
+        else
+        {
+            w.Line("global::Simd.Guard.Length(weightHh.Length, 4 * HiddenSize * HiddenSize, nameof(weightHh), \"4·HiddenSize × HiddenSize = {0} × {1}\", 4 * HiddenSize, HiddenSize);");
+        }
+
         w.Line("global::Simd.Guard.Length(biasIh.Length, 4 * HiddenSize, nameof(biasIh), \"4·HiddenSize\");");
         w.Line("global::Simd.Guard.Length(biasHh.Length, 4 * HiddenSize, nameof(biasHh), \"4·HiddenSize\");");
         w.Line("global::Simd.Guard.Length(parameters.Length, ParameterCount, nameof(parameters), \"ParameterCount\");");

@@ -17,13 +17,20 @@ public interface IRecurrentCell<T>
     /// <summary>Length of the hidden state (and of the LSTM's cell state).</summary>
     int HiddenSize { get; }
 
-    /// <summary>Number of parameters (PyTorch's count: two weight matrices and two biases).</summary>
+    /// <summary>
+    /// Length of the hidden state h and of each output: <see cref="HiddenSize"/>, except for an LSTM with a projection
+    /// (<see cref="LstmCellAttribute.ProjectionSize"/>), whose h has ProjectionSize elements while its cell state keeps
+    /// HiddenSize. Size every h, output and dL/dh span with it.
+    /// </summary>
+    int OutputSize => HiddenSize;
+
+    /// <summary>Number of parameters (PyTorch's count: two weight matrices and two biases, plus W_hr for a projected LSTM).</summary>
     int ParameterCount { get; }
 
     /// <summary>The parameters in the cell's SIMD layout.</summary>
     Span<T> Parameters { get; }
 
-    /// <summary>Index in <see cref="Parameters"/> of PyTorch's weight at (gate row, column); columns ≥ InputSize address <c>weight_hh</c>.</summary>
+    /// <summary>Index in <see cref="Parameters"/> of PyTorch's weight at (gate row, column); columns ≥ InputSize address <c>weight_hh</c> (<see cref="OutputSize"/> columns).</summary>
     /// <param name="row">Gate row in PyTorch order (for the LSTM: i, f, g, o blocks of HiddenSize rows).</param>
     /// <param name="column">Column of <c>[weight_ih | weight_hh]</c>.</param>
     /// <returns>The index.</returns>
@@ -43,11 +50,15 @@ public interface IRecurrentCell<T>
     /// <param name="seed">Seed.</param>
     void InitializeParameters(ulong seed);
 
-    /// <summary>Loads PyTorch tensors (<c>nn.LSTM</c>, <c>nn.GRU</c> or <c>nn.RNN</c> names and shapes).</summary>
+    /// <summary>
+    /// Loads PyTorch tensors (<c>nn.LSTM</c>, <c>nn.GRU</c> or <c>nn.RNN</c> names and shapes). A projected LSTM also needs
+    /// <c>weight_hr</c>: it throws <see cref="InvalidOperationException"/> here; use
+    /// <see cref="IProjectedLstmCell{T}.ImportPyTorch(ReadOnlySpan{T}, ReadOnlySpan{T}, ReadOnlySpan{T}, ReadOnlySpan{T}, ReadOnlySpan{T})"/>.
+    /// </summary>
     /// <param name="weightIh">[gH, I], g = 4 (LSTM), 3 (GRU) or 1 (RNN).</param><param name="weightHh">[gH, H].</param><param name="biasIh">[gH].</param><param name="biasHh">[gH].</param>
     void ImportPyTorch(ReadOnlySpan<T> weightIh, ReadOnlySpan<T> weightHh, ReadOnlySpan<T> biasIh, ReadOnlySpan<T> biasHh);
 
-    /// <summary>Writes PyTorch tensors in the same shapes as <see cref="ImportPyTorch"/>.</summary>
+    /// <summary>Writes PyTorch tensors in the same shapes as <see cref="ImportPyTorch"/> (a projected LSTM throws, as there).</summary>
     /// <param name="weightIh">[gH, I], g = 4 (LSTM), 3 (GRU) or 1 (RNN).</param><param name="weightHh">[gH, H].</param><param name="biasIh">[gH].</param><param name="biasHh">[gH].</param>
     void ExportPyTorch(Span<T> weightIh, Span<T> weightHh, Span<T> biasIh, Span<T> biasHh);
 

@@ -21,3 +21,13 @@ namespace Simd.Tests;
 [GruCell(3, 5, Layers = 2, Bidirectional = true, ElementType = typeof(double))] public sealed partial class GruNet3x5L2BiD;
 [GruCell(2, 3, Bidirectional = true, Reset = GruReset.BeforeRecurrentProduct, ElementType = typeof(double))] public sealed partial class GruNet2x3BiBeforeD;
 [GruCell(4, 7, Layers = 2, Reset = GruReset.BeforeRecurrentProduct, ElementType = typeof(double))] public sealed partial class GruNet4x7L2BeforeD;
+
+[RnnCell(3, 5, Layers = 2)] public sealed partial class RnnNet3x5L2;
+[RnnCell(7, 13, Bidirectional = true, Nonlinearity = RnnNonlinearity.Relu)] public sealed partial class RnnNet7x13BiRelu;
+[RnnCell(5, 11, Layers = 2, Bidirectional = true)] public sealed partial class RnnNet5x11L2Bi;
+
+[RnnCell(3, 5, Layers = 2, Bidirectional = true, ElementType = typeof(double))] public sealed partial class RnnNet3x5L2BiD;
+[RnnCell(4, 7, Layers = 2, ElementType = typeof(double))] public sealed partial class RnnNet4x7L2D;
+
+[LstmCell(7, 13, ProjectionSize = 5, Layers = 2, Bidirectional = true)] public sealed partial class LstmNet7x13P5L2Bi;
+[LstmCell(3, 6, ProjectionSize = 2, Layers = 2, Bidirectional = true, ElementType = typeof(double))] public sealed partial class LstmNet3x6P2L2BiD;

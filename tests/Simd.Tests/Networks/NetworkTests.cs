@@ -31,6 +31,10 @@ public sealed class NetworkTests
         ["GRU 3x5 L2"] = static () => new(NetworkKind.GruResetAfter, new GruNet3x5L2()),
         ["GRU 7x13 Bi"] = static () => new(NetworkKind.GruResetAfter, new GruNet7x13Bi()),
         ["GRU 5x11 L2 Bi reset-before"] = static () => new(NetworkKind.GruResetBefore, new GruNet5x11L2BiBefore()),
+        ["RNN 3x5 L2"] = static () => new(NetworkKind.RnnTanh, new RnnNet3x5L2()),
+        ["RNN 7x13 Bi relu"] = static () => new(NetworkKind.RnnRelu, new RnnNet7x13BiRelu()),
+        ["RNN 5x11 L2 Bi"] = static () => new(NetworkKind.RnnTanh, new RnnNet5x11L2Bi()),
+        ["LSTM 7x13 P5 L2 Bi"] = static () => new(NetworkKind.Lstm, new LstmNet7x13P5L2Bi()),
     };
 
     private static readonly Dictionary<string, Func<NetworkUnderTest<double>>> Doubles = new()
@@ -42,6 +46,9 @@ public sealed class NetworkTests
         ["GRU 3x5 L2 Bi"] = static () => new(NetworkKind.GruResetAfter, new GruNet3x5L2BiD()),
         ["GRU 2x3 Bi reset-before"] = static () => new(NetworkKind.GruResetBefore, new GruNet2x3BiBeforeD()),
         ["GRU 4x7 L2 reset-before"] = static () => new(NetworkKind.GruResetBefore, new GruNet4x7L2BeforeD()),
+        ["RNN 3x5 L2 Bi"] = static () => new(NetworkKind.RnnTanh, new RnnNet3x5L2BiD()),
+        ["RNN 4x7 L2"] = static () => new(NetworkKind.RnnTanh, new RnnNet4x7L2D()),
+        ["LSTM 3x6 P2 L2 Bi"] = static () => new(NetworkKind.Lstm, new LstmNet3x6P2L2BiD()),
     };
 
     public static TheoryData<string> SingleNetworks => new(Singles.Keys);

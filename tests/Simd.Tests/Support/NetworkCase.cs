@@ -22,19 +22,20 @@ internal enum NetworkKind
 internal sealed class NetworkCase
 {
     public NetworkCase(NetworkKind kind, IRecurrentNetwork<double> shape, int steps, int batch, int seed)
-        : this(kind, shape.InputSize, shape.HiddenSize, shape.Layers, shape.Directions, steps, batch, seed)
+        : this(kind, shape.InputSize, shape.HiddenSize, shape.StateSize, shape.Layers, shape.Directions, steps, batch, seed)
     {
     }
 
     public NetworkCase(NetworkKind kind, IRecurrentNetwork<float> shape, int steps, int batch, int seed)
-        : this(kind, shape.InputSize, shape.HiddenSize, shape.Layers, shape.Directions, steps, batch, seed)
+        : this(kind, shape.InputSize, shape.HiddenSize, shape.StateSize, shape.Layers, shape.Directions, steps, batch, seed)
     {
     }
 
-    private NetworkCase(NetworkKind kind, int inputSize, int hiddenSize, int layers, int directions, int steps, int batch, int seed)
+    private NetworkCase(NetworkKind kind, int inputSize, int hiddenSize, int stateSize, int layers, int directions, int steps, int batch, int seed)
     {
         var random = new Random(seed);
         Kind = kind;
+        S = stateSize;
         Gates = kind switch { NetworkKind.Lstm => 4, NetworkKind.RnnTanh or NetworkKind.RnnRelu => 1, _ => 3 };
         I = inputSize;
         H = hiddenSize;
@@ -43,24 +44,30 @@ internal sealed class NetworkCase
         Steps = steps;
         Batch = batch;
 
-        // PyTorch's scale 1/√H, times 0.3, 1 or 3 so gates run from linear to saturated.
-        var scale = new[] { 0.3, 1.0, 3.0 }[random.Next(3)] / Math.Sqrt(H);
+        // PyTorch's scale 1/√H, times 0.3, 1 or 3 so gates run from linear to saturated (ReLU: 0.3 or 1, since at 3
+        // the state can grow without bound over the steps).
+        var gains = kind == NetworkKind.RnnRelu ? new[] { 0.3, 1.0 } : new[] { 0.3, 1.0, 3.0 };
+        var scale = gains[random.Next(gains.Length)] / Math.Sqrt(H);
         for (var l = 0; l < layers; l++)
         {
             for (var d = 0; d < directions; d++)
             {
                 var suffix = $"_l{l}{(d == 1 ? "_reverse" : string.Empty)}";
                 Tensors["weight_ih" + suffix] = Uniform(random, Gates * H * LayerInput(l), scale);
-                Tensors["weight_hh" + suffix] = Uniform(random, Gates * H * H, scale);
+                Tensors["weight_hh" + suffix] = Uniform(random, Gates * H * S, scale);
                 Tensors["bias_ih" + suffix] = Uniform(random, Gates * H, scale);
                 Tensors["bias_hh" + suffix] = Uniform(random, Gates * H, scale);
+                if (Projected)
+                {
+                    Tensors["weight_hr" + suffix] = Uniform(random, S * H, scale);
+                }
             }
         }
 
         Inputs = Uniform(random, steps * batch * I, 1.5);
-        Hidden0 = Uniform(random, layers * directions * batch * H, 1);
+        Hidden0 = Uniform(random, layers * directions * batch * S, 1);
         Cell0 = Uniform(random, layers * directions * batch * H, 2);
-        OutputGradients = Uniform(random, steps * batch * directions * H, 1);
+        OutputGradients = Uniform(random, steps * batch * directions * S, 1);
         FinalHiddenGradient = Uniform(random, Hidden0.Length, 1);
         FinalCellGradient = Uniform(random, Cell0.Length, 1);
     }
@@ -74,6 +81,11 @@ internal sealed class NetworkCase
 
     public int I { get; }
 
+    /// <summary>State size per layer and direction: H, or the LSTM's projection size.</summary>
+    public int S { get; }
+
+    public bool Projected => S != H;
+
     public int H { get; }
 
     public int Layers { get; }
@@ -84,7 +96,7 @@ internal sealed class NetworkCase
 
     public int Batch { get; }
 
-    public int OutputSize => Directions * H;
+    public int OutputSize => Directions * S;
 
     public Dictionary<string, double[]> Tensors { get; } = new();
 
@@ -135,14 +147,15 @@ internal sealed class NetworkCase
             {
                 var suffix = $"_l{l}{(d == 1 ? "_reverse" : string.Empty)}";
                 var sequence = d == 0 ? layerIn : ReverseSteps(layerIn, Batch * inSize);
-                var state = (((l * Directions) + d) * Batch * H, Batch * H);
-                var outputs = CellForward(inSize, suffix, sequence, finalH.AsSpan(state.Item1, state.Item2), finalC.AsSpan(state.Item1, state.Item2));
+                var hSlice = finalH.AsSpan(((l * Directions) + d) * Batch * S, Batch * S);
+                var cSlice = finalC.AsSpan(((l * Directions) + d) * Batch * H, Batch * H);
+                var outputs = CellForward(inSize, suffix, sequence, hSlice, cSlice);
                 for (var t = 0; t < Steps; t++)
                 {
                     var target = d == 0 ? t : Steps - 1 - t;
                     for (var b = 0; b < Batch; b++)
                     {
-                        Array.Copy(outputs, ((t * Batch) + b) * H, layerOut, (((target * Batch) + b) * OutputSize) + (d * H), H);
+                        Array.Copy(outputs, ((t * Batch) + b) * S, layerOut, (((target * Batch) + b) * OutputSize) + (d * S), S);
                     }
                 }
             }
@@ -159,7 +172,9 @@ internal sealed class NetworkCase
         double[] wih = Tensors["weight_ih" + suffix], whh = Tensors["weight_hh" + suffix], bih = Tensors["bias_ih" + suffix], bhh = Tensors["bias_hh" + suffix];
         if (Kind == NetworkKind.Lstm)
         {
-            return new LstmReference(inSize, H, wih, whh, bih, bhh).Forward(Steps, Batch, sequence, h, c);
+            return Projected
+                ? new LstmProjectionReference(inSize, H, S, wih, whh, bih, bhh, Tensors["weight_hr" + suffix]).Forward(Steps, Batch, sequence, h, c)
+                : new LstmReference(inSize, H, wih, whh, bih, bhh).Forward(Steps, Batch, sequence, h, c);
         }
 
         var state = h.ToArray();
