@@ -31,13 +31,23 @@ TRAIN_FLOPS = 3 * lstm_flops(64, 128, 32, steps=64)      # TrainingBenchmarks: T
 
 
 def shape_of(params):
-    # "Shape=32x64" -> (32, 64)
+    # "Shape=32x64" -> (32, 64); "Shape=32x64p16" (projection size 16) -> (32, 64, 16)
     for part in params.split("&"):
         key, _, value = part.partition("=")
         if key == "Shape":
-            i, h = value.split("x")
-            return int(i), int(h)
+            i, _, rest = value.partition("x")
+            h, _, p = rest.partition("p")
+            return (int(i), int(h), int(p)) if p else (int(i), int(h))
     return None
+
+
+# Single-step classes with a WeightRead calibration, and the bytes their weights take (I, H -> bytes).
+WEIGHT_BYTES = {
+    "StepBenchmarks": lambda i, h: 4 * 4 * h * (i + h),
+    "GruStepBenchmarks": lambda i, h: 4 * 3 * h * (i + h),
+    "RnnStepBenchmarks": lambda i, h: 4 * h * (i + h),
+    "BFloat16StepBenchmarks": lambda i, h: 2 * 4 * h * (i + h),
+}
 
 
 def fmt_ns(ns):
@@ -67,7 +77,8 @@ def main():
     by_key = {(r["type"], r["params"], r["method"]): r for r in rows}
     peak = max((FMA_FLOPS[r["method"]] / r["median"] for r in rows if r["method"] in FMA_FLOPS), default=None)
 
-    order = {"StepBenchmarks": 0, "BatchBenchmarks": 1, "TrainingBenchmarks": 2, "CalibrationBenchmarks": 3}
+    order = {"StepBenchmarks": 0, "BFloat16StepBenchmarks": 1, "ProjectionStepBenchmarks": 2, "GruStepBenchmarks": 3,
+             "RnnStepBenchmarks": 4, "BatchBenchmarks": 5, "TrainingBenchmarks": 6, "CalibrationBenchmarks": 7}
     def sort_key(r):
         s = shape_of(r["params"]) or (0, 0)
         return (order.get(r["type"], 9), s, r["method"] != "Scalar", r["method"])
@@ -80,17 +91,17 @@ def main():
     for r in rows:
         t, m, p, ns = r["type"], r["method"], r["params"], r["median"]
         shape = shape_of(p)
-        shape_text = f"({shape[0]},{shape[1]})" if shape else {"BatchBenchmarks": "(64,128) B=64",
+        shape_text = f"({','.join(str(v) for v in shape)})" if shape else {"BatchBenchmarks": "(64,128) B=64",
                                                                 "TrainingBenchmarks": "(64,128) T=64 B=32"}.get(t, "")
         base = by_key.get((t, p, "Scalar"))
         vs_scalar = f"{ns / base['median']:.3f}" if base and m != "Scalar" else ("1" if base else "")
         vs_read = gflops = pct = gbs = ""
-        if t == "StepBenchmarks" and shape:
+        if t in WEIGHT_BYTES and shape:
             read = by_key.get((t, p, "WeightRead"))
             if read and m != "WeightRead":
                 vs_read = f"{ns / read['median']:.2f}"
             if m == "WeightRead":
-                gbs = f"{4 * 4 * shape[1] * (shape[0] + shape[1]) / ns:.0f}"
+                gbs = f"{WEIGHT_BYTES[t](shape[0], shape[1]) / ns:.0f}"
         flops = None
         if m in FMA_FLOPS:
             flops = FMA_FLOPS[m]

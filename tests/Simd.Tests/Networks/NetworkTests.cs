@@ -323,9 +323,8 @@ public sealed class NetworkTests
 
         var random = new Random(seed);
         var parameters = network.Network.Parameters.ToArray();
-        for (var n = 0; n < 30; n++)
+        foreach (var index in SampledParameters(network.Network, random))
         {
-            var index = random.Next(parameters.Length);
             var numeric = Numeric(
                 v =>
                 {
@@ -355,6 +354,35 @@ public sealed class NetworkTests
                 Compare(gradient[index], numeric, $"{name}[{index}]", c);
             }
         }
+    }
+
+    /// <summary>
+    /// Parameter indices to check, drawn from every layer and direction: Parameters holds one contiguous block per layer
+    /// and direction (documented), each as long as that cell's PyTorch tensors together. Six random indices per block,
+    /// plus the block's last four (the biases, or the projection weights that follow them), so every layer's every
+    /// parameter kind is reached.
+    /// </summary>
+    private static System.Collections.Generic.IEnumerable<int> SampledParameters(IRecurrentNetwork<double> network, Random random)
+    {
+        var perCell = network.PyTorchParameterNames.Count / (network.Layers * network.Directions);
+        var start = 0;
+        for (var cell = 0; cell < network.Layers * network.Directions; cell++)
+        {
+            var length = network.PyTorchParameterNames.Skip(cell * perCell).Take(perCell).Sum(network.PyTorchParameterLength);
+            for (var n = 0; n < 6; n++)
+            {
+                yield return start + random.Next(length);
+            }
+
+            for (var n = 1; n <= 4; n++)
+            {
+                yield return start + length - n;
+            }
+
+            start += length;
+        }
+
+        Assert.Equal(network.ParameterCount, start);
     }
 
     private static double Loss(NetworkUnderTest<double> network, NetworkCase c, Tape<double> tape, double[] inputs, double[] h0, double[] c0)
