@@ -7,6 +7,15 @@ namespace Simd.Generators.Emit;
 /// <summary>Loop shapes every cell kind's kernels are built from: column tiles, sample groups and elementwise bodies.</summary>
 internal static class KernelLoops
 {
+    /// <summary>Samples (or weight-gradient rows) per register tile: chosen so a tile's accumulators fit the register file.</summary>
+    public static int RowsPerTile(Isa isa) => isa.Bytes switch
+    {
+        64 => 4,
+        32 => 3,
+        16 => 3,
+        _ => 2,
+    };
+
     /// <summary>Most vector chunks one tile holds per row, so a tile's accumulators fit the register file.</summary>
     public const int MaxChunksPerTile = 4;
 

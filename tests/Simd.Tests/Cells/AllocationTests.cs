@@ -46,30 +46,6 @@ public sealed class AllocationTests
             cell.Backward(tape, dOut, dh0, dc0, dx, dh0, dc0, gradients);
         }
 
-        // Warm-up lets tiered compilation and any lazy runtime initialisation finish first.
-        for (var i = 0; i < 3; i++)
-        {
-            RunAll();
-        }
-
-        // Steady state must be allocation-free. A window may still catch a one-off runtime event (a method being
-        // re-jitted at a higher tier, which is not the hot path itself), so the best of three windows must be 0.
-        var windows = new long[3];
-        for (var w = 0; w < windows.Length; w++)
-        {
-            var before = GC.GetAllocatedBytesForCurrentThread();
-            for (var i = 0; i < 5; i++)
-            {
-                RunAll();
-            }
-
-            windows[w] = GC.GetAllocatedBytesForCurrentThread() - before;
-            if (windows[w] == 0)
-            {
-                return;
-            }
-        }
-
-        Assert.Fail($"every measurement window allocated: {string.Join(", ", windows)} bytes");
+        Allocations.AssertNoneAfterWarmUp(RunAll);
     }
 }

@@ -4,6 +4,7 @@ using FsCheck;
 using FsCheck.Fluent;
 using Simd.Tests.Support;
 using Xunit;
+using static Simd.Tests.Support.HiddenStateGradients;
 
 namespace Simd.Tests;
 
@@ -14,13 +15,6 @@ namespace Simd.Tests;
 /// </summary>
 public sealed class RnnGradientTests
 {
-    // Central differences with step 1e-5 in double: truncation error ≈ ε²/6·|L'''| (≤ 1e-9 here) and rounding
-    // ≈ 1e-16·|L|/ε (≤ 1e-8 for |L| ≲ 1e3). 1e-6 absolute plus 1e-6 relative leaves a wide margin over both while
-    // still catching any wrong term (those are O(1e-2) and larger).
-    private const double Epsilon = 1e-5;
-    private const double AbsoluteTolerance = 1e-6;
-    private const double RelativeTolerance = 1e-6;
-
     private static Arbitrary<(int Steps, int Batch, int Seed)> Cases() =>
         Arb.From(
             from steps in Gen.Choose(1, 20)
@@ -173,43 +167,5 @@ public sealed class RnnGradientTests
         }
 
         return true;
-    }
-
-    private static double Numeric(Func<double, double> loss, double at) =>
-        (loss(at + Epsilon) - loss(at - Epsilon)) / (2 * Epsilon);
-
-    private static void Compare(double analytic, double numeric, string what, RnnCase c)
-    {
-        var tolerance = AbsoluteTolerance + (RelativeTolerance * Math.Abs(numeric));
-        Assert.True(
-            Math.Abs(analytic - numeric) <= tolerance,
-            $"d L / d {what}: analytic {analytic:R} vs finite difference {numeric:R} ({c})");
-    }
-
-    private static double Loss(IHiddenStateCell<double> cell, RnnCase c, double[] inputs, double[] h0)
-    {
-        var h = (double[])h0.Clone();
-        var outputs = new double[c.Steps * c.Batch * c.H];
-        cell.Forward(c.Steps, c.Batch, inputs, h, outputs, tape: null);
-        return Dot(outputs, c.OutputGradients) + Dot(h, c.FinalHiddenGradient);
-    }
-
-    private static double Dot(double[] a, double[] b) => a.Zip(b, static (x, y) => x * y).Sum();
-
-    private static (double[] Parameters, double[] Inputs, double[] Hidden0) Analytic(IHiddenStateCell<double> cell, RnnCase c)
-    {
-        var gradients = new double[cell.ParameterCount];
-        RunBackward(cell, c, cell.CreateTape(c.Steps, c.Batch), gradients, out var dx, out var dh0);
-        return (gradients, dx, dh0);
-    }
-
-    private static void RunBackward(IHiddenStateCell<double> cell, RnnCase c, Tape<double> tape, double[] gradients, out double[] dx, out double[] dh0)
-    {
-        var h = (double[])c.Hidden0.Clone();
-        var outputs = new double[c.Steps * c.Batch * c.H];
-        cell.Forward(c.Steps, c.Batch, c.Inputs, h, outputs, tape);
-        dx = new double[c.Inputs.Length];
-        dh0 = new double[c.Hidden0.Length];
-        cell.Backward(tape, c.OutputGradients, c.FinalHiddenGradient, dx, dh0, gradients);
     }
 }

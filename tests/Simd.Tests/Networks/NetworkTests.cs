@@ -248,29 +248,7 @@ public sealed class NetworkTests
             gru.Backward(gruTape, outputs, h, dx, dh, gruGrads);
         }
 
-        for (var i = 0; i < 3; i++)
-        {
-            RunAll();
-        }
-
-        // Best of three windows, as in AllocationTests: a window may catch a one-off re-jit.
-        var windows = new long[3];
-        for (var w = 0; w < windows.Length; w++)
-        {
-            var before = GC.GetAllocatedBytesForCurrentThread();
-            for (var i = 0; i < 5; i++)
-            {
-                RunAll();
-            }
-
-            windows[w] = GC.GetAllocatedBytesForCurrentThread() - before;
-            if (windows[w] == 0)
-            {
-                return;
-            }
-        }
-
-        Assert.Fail($"every measurement window allocated: {string.Join(", ", windows)} bytes");
+        Allocations.AssertNoneAfterWarmUp(RunAll);
     }
 
     private static void Check(Action<(int Steps, int Batch, int Seed)> property, int maxTest) =>

@@ -108,7 +108,7 @@ internal sealed class GruReference
 }
 
 /// <summary>A random GRU problem: weights in PyTorch layout, a sequence batch and an initial state, all in double.</summary>
-internal sealed class GruCase
+internal sealed class GruCase : IHiddenStateCase
 {
     public GruCase(int inputSize, int hiddenSize, int steps, int batch, int seed)
     {

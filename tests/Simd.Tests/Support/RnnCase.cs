@@ -4,7 +4,7 @@ using System.Linq;
 namespace Simd.Tests.Support;
 
 /// <summary>A random RNN problem: weights in PyTorch layout, a sequence batch and an initial state, all in double.</summary>
-internal sealed class RnnCase
+internal sealed class RnnCase : IHiddenStateCase
 {
     public RnnCase(int inputSize, int hiddenSize, bool relu, int steps, int batch, int seed)
     {
