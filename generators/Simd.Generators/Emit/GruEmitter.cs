@@ -9,41 +9,21 @@ namespace Simd.Generators.Emit;
 /// z = σ(W_iz x + b_iz + W_hz h + b_hz), n = tanh(W_in x + b_in + r ⊙ (W_hn h + b_hn)) (reset after, PyTorch) or
 /// n = tanh(W_in x + b_in + W_hn (r ⊙ h) + b_hn) (reset before, original paper), h' = (1 − z) ⊙ n + z ⊙ h.
 /// </summary>
-internal sealed class GruEmitter
+internal sealed class GruEmitter : CellEmitterBase
 {
-    private const string Unsafe = VecText.UnsafeClass;
-    private const string Math = VecText.MathClass;
-    private const string Span = "global::System.Span";
-    private const string ReadOnlySpan = "global::System.ReadOnlySpan";
-    private const string Marshal = "global::System.Runtime.InteropServices.MemoryMarshal";
-    private const string Opt = TileEmitter.Optimized;
     private const string Kernels = "SimdGruKernels";
 
-    private readonly CellSpec _spec;
     private readonly GruLayout _l;
-    private readonly VecText _v;
-    private readonly string _e;
     private readonly bool _before;
-    private readonly TileEmitter _tiles;
-    private readonly SourceWriter _k = new();
 
     private GruEmitter(CellSpec spec)
+        : base(spec)
     {
-        _spec = spec;
-        _v = new VecText(spec.Element == ElementKind.Double);
-        _e = _v.Element;
         _before = spec.ResetBefore;
         _l = new GruLayout(spec.InputSize, spec.HiddenSize, _v.ElementBytes);
-        _tiles = new TileEmitter(_v);
     }
 
     public static string Emit(CellSpec spec) => new GruEmitter(spec).Write();
-
-    private static int RowsPerTile(Isa isa) => KernelLoops.RowsPerTile(isa);
-
-    private static string I(long value) => SourceWriter.Int(value);
-
-    private static string At(string reference, string offset) => VecText.Offset(reference, offset);
 
     private string Write()
     {

@@ -6,38 +6,17 @@ using Simd.Generators.Model;
 namespace Simd.Generators.Emit;
 
 /// <summary>Writes the generated half of an <c>[LstmCell]</c> class.</summary>
-internal sealed class LstmEmitter
+internal sealed class LstmEmitter : CellEmitterBase
 {
-    private const string Unsafe = VecText.UnsafeClass;
-    private const string Math = VecText.MathClass;
-    private const string Span = "global::System.Span";
-    private const string ReadOnlySpan = "global::System.ReadOnlySpan";
-    private const string Marshal = "global::System.Runtime.InteropServices.MemoryMarshal";
-    private const string Opt = TileEmitter.Optimized;
-
-    private readonly CellSpec _spec;
     private readonly LstmLayout _l;
-    private readonly VecText _v;
-    private readonly string _e;
-    private readonly TileEmitter _tiles;
-    private readonly SourceWriter _k = new();
 
     private LstmEmitter(CellSpec spec)
+        : base(spec)
     {
-        _spec = spec;
-        _v = new VecText(spec.Element == ElementKind.Double);
-        _e = _v.Element;
         _l = new LstmLayout(spec.InputSize, spec.HiddenSize, _v.ElementBytes, spec.ProjectionSize);
-        _tiles = new TileEmitter(_v);
     }
 
     public static string Emit(CellSpec spec) => new LstmEmitter(spec).Write();
-
-    private static int RowsPerTile(Isa isa) => KernelLoops.RowsPerTile(isa);
-
-    private static string I(long value) => SourceWriter.Int(value);
-
-    private static string At(string reference, string offset) => VecText.Offset(reference, offset);
 
     private string Write()
     {
@@ -682,7 +661,6 @@ internal sealed class LstmEmitter
             w.Line($"public const int HiddenSize = {I(l.H)};");
             w.Line($"/// <summary>Number of parameters: 4H·I + 4H·H weights and two 4H biases, as in PyTorch's <c>nn.LSTM</c>.</summary>");
         }
-
 
         w.Line($"public const int ParameterCount = {I(l.ParameterCount)};");
         w.Line();

@@ -7,39 +7,19 @@ namespace Simd.Generators.Emit;
 /// A step is one pass of register tiles over the hidden units (see <see cref="RnnLayout"/>) then the activation into
 /// the state; the tape keeps the outputs h_t, from which both activations' derivatives follow.
 /// </summary>
-internal sealed class RnnEmitter
+internal sealed class RnnEmitter : CellEmitterBase
 {
-    private const string Unsafe = VecText.UnsafeClass;
-    private const string Math = VecText.MathClass;
-    private const string Span = "global::System.Span";
-    private const string ReadOnlySpan = "global::System.ReadOnlySpan";
-    private const string Marshal = "global::System.Runtime.InteropServices.MemoryMarshal";
-    private const string Opt = TileEmitter.Optimized;
     private const string Kernels = "SimdRnnKernels";
 
-    private readonly CellSpec _spec;
     private readonly RnnLayout _l;
-    private readonly VecText _v;
-    private readonly string _e;
-    private readonly TileEmitter _tiles;
-    private readonly SourceWriter _k = new();
 
     private RnnEmitter(CellSpec spec)
+        : base(spec)
     {
-        _spec = spec;
-        _v = new VecText(spec.Element == ElementKind.Double);
-        _e = _v.Element;
         _l = new RnnLayout(spec.InputSize, spec.HiddenSize);
-        _tiles = new TileEmitter(_v);
     }
 
     public static string Emit(CellSpec spec) => new RnnEmitter(spec).Write();
-
-    private static int RowsPerTile(Isa isa) => KernelLoops.RowsPerTile(isa);
-
-    private static string I(long value) => SourceWriter.Int(value);
-
-    private static string At(string reference, string offset) => VecText.Offset(reference, offset);
 
     private string ActivationName => _spec.Relu ? "ReLU" : "tanh";
 
