@@ -109,4 +109,29 @@ internal static class CellApi
 
         return w.ToString();
     }
+
+    /// <summary>
+    /// Emits the documentation, signature and argument checks of a hidden-state cell's (GRU, RNN) sequence
+    /// <c>Forward</c>, leaving its body open for the kind's kernels.
+    /// </summary>
+    public static void OpenHiddenStateForward(SourceWriter w, string e)
+    {
+        const string Span = "global::System.Span";
+        const string ReadOnlySpan = "global::System.ReadOnlySpan";
+        w.Line("/// <summary>");
+        w.Line("/// Runs <paramref name=\"steps\"/> steps over a batch. With a tape, records what <see cref=\"Backward\"/> needs; without one,");
+        w.Line("/// runs inference only. <paramref name=\"hidden\"/> holds the initial state on entry and the final state on return.");
+        w.Line("/// </summary>");
+        w.Line("/// <param name=\"steps\">Sequence length T (≤ the tape's MaxSteps).</param><param name=\"batch\">Batch size B (≤ the tape's MaxBatch).</param>");
+        w.Line("/// <param name=\"inputs\">x, time-major [T, B, I].</param><param name=\"hidden\">h, [B, H]: h_0 in, h_T out.</param>");
+        w.Line("/// <param name=\"outputs\">h_1..h_T, time-major [T, B, H].</param><param name=\"tape\">Where to record for backward, or null for inference.</param>");
+        w.Line("/// <exception cref=\"global::System.ArgumentException\">A span has the wrong length, or the tape belongs to another cell shape or is too small; nothing is written.</exception>");
+        w.Open($"public void Forward(int steps, int batch, {ReadOnlySpan}<{e}> inputs, {Span}<{e}> hidden, {Span}<{e}> outputs, global::Simd.Tape<{e}>? tape)");
+        w.Line("global::Simd.Guard.Count(steps, tape?.MaxSteps ?? int.MaxValue, nameof(steps));");
+        w.Line("global::Simd.Guard.Count(batch, tape?.MaxBatch ?? int.MaxValue, nameof(batch));");
+        w.Line("tape?.CheckLayout(SimdTapeLayout, nameof(tape));");
+        w.Line("global::Simd.Guard.Length(inputs.Length, (long)steps * batch * InputSize, nameof(inputs), \"steps × batch × InputSize = {0} × {1} × {2}\", steps, batch, InputSize);");
+        w.Line("global::Simd.Guard.Length(hidden.Length, (long)batch * HiddenSize, nameof(hidden), \"batch × HiddenSize = {0} × {1}\", batch, HiddenSize);");
+        w.Line("global::Simd.Guard.Length(outputs.Length, (long)steps * batch * HiddenSize, nameof(outputs), \"steps × batch × HiddenSize = {0} × {1} × {2}\", steps, batch, HiddenSize);");
+    }
 }

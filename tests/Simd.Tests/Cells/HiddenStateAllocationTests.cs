@@ -4,21 +4,35 @@ using Xunit;
 
 namespace Simd.Tests;
 
-/// <summary>After warm-up, no RNN hot path allocates: step, batched step, sequence forward (with and without tape) and backward.</summary>
-public sealed class RnnAllocationTests
+/// <summary>
+/// After warm-up, no GRU or RNN hot path allocates: step, batched step, sequence forward (with and without tape) and
+/// backward.
+/// </summary>
+public sealed class HiddenStateAllocationTests
 {
     [Fact]
-    public void Hot_paths_allocate_nothing_after_warm_up()
+    public void Gru_reset_after_hot_paths_allocate_nothing_after_warm_up()
+    {
+        AssertNoAllocation(new Gru32x64(), steps: 16, batch: 9);
+        AssertNoAllocation(new Gru17x31(), steps: 5, batch: 3);
+        AssertNoAllocation(new Gru128x256(), steps: 3, batch: 5);
+        AssertNoAllocation(new Gru33x65D(), steps: 4, batch: 6);
+    }
+
+    [Fact]
+    public void Gru_reset_before_hot_paths_allocate_nothing_after_warm_up()
+    {
+        AssertNoAllocation(new GruRb17x31(), steps: 5, batch: 7);
+        AssertNoAllocation(new GruRb9x42D(), steps: 4, batch: 3);
+    }
+
+    [Fact]
+    public void Rnn_hot_paths_allocate_nothing_after_warm_up()
     {
         AssertNoAllocation(new Rnn32x64(), steps: 16, batch: 9);
         AssertNoAllocation(new Rnn17x31(), steps: 5, batch: 3);
         AssertNoAllocation(new Rnn128x256(), steps: 3, batch: 5);
         AssertNoAllocation(new RnnRelu9x42(), steps: 4, batch: 7);
-    }
-
-    [Fact]
-    public void Double_cells_allocate_nothing_after_warm_up()
-    {
         AssertNoAllocation(new Rnn33x65D(), steps: 4, batch: 6);
         AssertNoAllocation(new RnnRelu17x31D(), steps: 3, batch: 2);
     }
