@@ -29,9 +29,25 @@ internal abstract class CellEmitterBase
         _tiles = new TileEmitter(_v);
     }
 
+    /// <summary>Name of the generated private class that holds this cell's kernels.</summary>
+    protected abstract string KernelClass { get; }
+
     protected static int RowsPerTile(Isa isa) => KernelLoops.RowsPerTile(isa);
 
     protected static string I(long value) => SourceWriter.Int(value);
 
     protected static string At(string reference, string offset) => VecText.Offset(reference, offset);
+
+    /// <summary>Emits the run-time choice of instruction-set path: one call of <paramref name="method"/> per path, widest first.</summary>
+    protected void Dispatch(SourceWriter w, string method, string arguments)
+    {
+        var first = true;
+        foreach (var isa in Isa.All)
+        {
+            w.Open(isa.Guard is not null ? $"{(first ? "if" : "else if")} ({isa.Guard})" : "else");
+            w.Line($"{KernelClass}.{method}{isa.Name}({arguments});");
+            w.Close();
+            first = false;
+        }
+    }
 }

@@ -11,8 +11,6 @@ namespace Simd.Generators.Emit;
 /// </summary>
 internal sealed class GruEmitter : CellEmitterBase
 {
-    private const string Kernels = "SimdGruKernels";
-
     private readonly GruLayout _l;
     private readonly bool _before;
 
@@ -25,6 +23,8 @@ internal sealed class GruEmitter : CellEmitterBase
 
     public static string Emit(CellSpec spec) => new GruEmitter(spec).Write();
 
+    protected override string KernelClass => "SimdGruKernels";
+
     private string Write()
     {
         foreach (var isa in Isa.All)
@@ -33,7 +33,7 @@ internal sealed class GruEmitter : CellEmitterBase
             EmitBackwardKernels(isa);
         }
 
-        return CellApi.WriteFile(_spec, _v, $"global::Simd.IHiddenStateCell<{_e}>", EmitPublicApi, null, Kernels, _tiles.Methods + _k);
+        return CellApi.WriteFile(_spec, _v, $"global::Simd.IHiddenStateCell<{_e}>", EmitPublicApi, null, KernelClass, _tiles.Methods + _k);
     }
 
     // ---------------------------------------------------------------- forward kernels
@@ -503,18 +503,7 @@ internal sealed class GruEmitter : CellEmitterBase
                         w.Line($"{name}({At("grad", $"wOff + ({I(first)} + {k0}) * {I(width)} + {I(gate * units)} + {col}")}, {At(da, $"{I(gate * l.H)} + uOff + {col}")}, {src}, count);");
                     }
 
-                    var mainRows = length / nr * nr;
-                    if (mainRows > 0)
-                    {
-                        w.Open($"for (int k0 = 0; k0 < {I(mainRows)}; k0 += {I(nr)})");
-                        Call(nr, "k0");
-                        w.Close();
-                    }
-
-                    if (length % nr > 0)
-                    {
-                        Call(length % nr, I(mainRows));
-                    }
+                    KernelLoops.RowBlocks(w, length, nr, Call);
                 });
             }
 
@@ -565,18 +554,6 @@ internal sealed class GruEmitter : CellEmitterBase
     }
 
     // ---------------------------------------------------------------- public API
-
-    private static void Dispatch(SourceWriter w, string method, string arguments)
-    {
-        var first = true;
-        foreach (var isa in Isa.All)
-        {
-            w.Open(isa.Guard is not null ? $"{(first ? "if" : "else if")} ({isa.Guard})" : "else");
-            w.Line($"{Kernels}.{method}{isa.Name}({arguments});");
-            w.Close();
-            first = false;
-        }
-    }
 
     private void EmitPublicApi(SourceWriter w)
     {

@@ -116,4 +116,24 @@ internal static class KernelLoops
             offset += width;
         }
     }
+
+    /// <summary>
+    /// Emits <paramref name="call"/> over <paramref name="length"/> rows in blocks of <paramref name="rowsPerBlock"/>:
+    /// a constant-bound loop over the full blocks (its start named <c>k0</c>), then one call for the rest.
+    /// </summary>
+    public static void RowBlocks(SourceWriter w, int length, int rowsPerBlock, Action<int, string> call)
+    {
+        var mainRows = length / rowsPerBlock * rowsPerBlock;
+        if (mainRows > 0)
+        {
+            w.Open($"for (int k0 = 0; k0 < {SourceWriter.Int(mainRows)}; k0 += {SourceWriter.Int(rowsPerBlock)})");
+            call(rowsPerBlock, "k0");
+            w.Close();
+        }
+
+        if (length % rowsPerBlock > 0)
+        {
+            call(length % rowsPerBlock, SourceWriter.Int(mainRows));
+        }
+    }
 }

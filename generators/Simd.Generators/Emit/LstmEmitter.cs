@@ -18,6 +18,8 @@ internal sealed class LstmEmitter : CellEmitterBase
 
     public static string Emit(CellSpec spec) => new LstmEmitter(spec).Write();
 
+    protected override string KernelClass => "SimdLstmKernels";
+
     private string Write()
     {
         foreach (var isa in Isa.All)
@@ -26,7 +28,7 @@ internal sealed class LstmEmitter : CellEmitterBase
             EmitBackwardKernels(isa);
         }
 
-        return CellApi.WriteFile(_spec, _v, _l.Projected ? $"global::Simd.IProjectedLstmCell<{_e}>" : $"global::Simd.ILstmCell<{_e}>", EmitPublicApi, _l.Projected ? EmitProjectedExplicitMembers : null, "SimdLstmKernels", _tiles.Methods + _k);
+        return CellApi.WriteFile(_spec, _v, _l.Projected ? $"global::Simd.IProjectedLstmCell<{_e}>" : $"global::Simd.ILstmCell<{_e}>", EmitPublicApi, _l.Projected ? EmitProjectedExplicitMembers : null, KernelClass, _tiles.Methods + _k);
     }
 
     // ---------------------------------------------------------------- column tiles
@@ -475,18 +477,7 @@ internal sealed class LstmEmitter : CellEmitterBase
                         w.Line($"{name}({At("grad", $"wOff + ({I(first)} + {k0}) * {I(width)} + {col}")}, {At("da", $"gOff + {col}")}, {At(source, k0)}, count);");
                     }
 
-                    var mainRows = length / nr * nr;
-                    if (mainRows > 0)
-                    {
-                        w.Open($"for (int k0 = 0; k0 < {I(mainRows)}; k0 += {I(nr)})");
-                        Call(nr, "k0");
-                        w.Close();
-                    }
-
-                    if (length % nr > 0)
-                    {
-                        Call(length % nr, I(mainRows));
-                    }
+                    KernelLoops.RowBlocks(w, length, nr, Call);
                 });
             }
 
@@ -614,26 +605,6 @@ internal sealed class LstmEmitter : CellEmitterBase
     }
 
     // ---------------------------------------------------------------- public API
-
-    private void Dispatch(SourceWriter w, string method, string arguments)
-    {
-        var first = true;
-        foreach (var isa in Isa.All)
-        {
-            if (isa.Guard is not null)
-            {
-                w.Open($"{(first ? "if" : "else if")} ({isa.Guard})");
-            }
-            else
-            {
-                w.Open("else");
-            }
-
-            w.Line($"SimdLstmKernels.{method}{isa.Name}({arguments});");
-            w.Close();
-            first = false;
-        }
-    }
 
     /// <summary>The step kernel family the inference paths call: float weights, or the bfloat16 copy.</summary>
     private string InferenceCore => _spec.BFloat16Inference ? "StepBatchB" : "StepBatch";

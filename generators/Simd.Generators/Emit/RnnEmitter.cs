@@ -9,8 +9,6 @@ namespace Simd.Generators.Emit;
 /// </summary>
 internal sealed class RnnEmitter : CellEmitterBase
 {
-    private const string Kernels = "SimdRnnKernels";
-
     private readonly RnnLayout _l;
 
     private RnnEmitter(CellSpec spec)
@@ -20,6 +18,8 @@ internal sealed class RnnEmitter : CellEmitterBase
     }
 
     public static string Emit(CellSpec spec) => new RnnEmitter(spec).Write();
+
+    protected override string KernelClass => "SimdRnnKernels";
 
     private string ActivationName => _spec.Relu ? "ReLU" : "tanh";
 
@@ -31,7 +31,7 @@ internal sealed class RnnEmitter : CellEmitterBase
             EmitBackwardKernels(isa);
         }
 
-        return CellApi.WriteFile(_spec, _v, $"global::Simd.IHiddenStateCell<{_e}>", EmitPublicApi, null, Kernels, _tiles.Methods + _k);
+        return CellApi.WriteFile(_spec, _v, $"global::Simd.IHiddenStateCell<{_e}>", EmitPublicApi, null, KernelClass, _tiles.Methods + _k);
     }
 
     // ---------------------------------------------------------------- forward kernels
@@ -192,18 +192,7 @@ internal sealed class RnnEmitter : CellEmitterBase
                     w.Line($"{name}({At("grad", $"({I(first)} + {k0}) * {I(l.H)} + {col}")}, {At("da", col)}, {At(source, k0)}, count);");
                 }
 
-                var mainRows = length / nr * nr;
-                if (mainRows > 0)
-                {
-                    w.Open($"for (int k0 = 0; k0 < {I(mainRows)}; k0 += {I(nr)})");
-                    Call(nr, "k0");
-                    w.Close();
-                }
-
-                if (length % nr > 0)
-                {
-                    Call(length % nr, I(mainRows));
-                }
+                KernelLoops.RowBlocks(w, length, nr, Call);
             });
         }
 
@@ -227,18 +216,6 @@ internal sealed class RnnEmitter : CellEmitterBase
     }
 
     // ---------------------------------------------------------------- public API
-
-    private static void Dispatch(SourceWriter w, string method, string arguments)
-    {
-        var first = true;
-        foreach (var isa in Isa.All)
-        {
-            w.Open(isa.Guard is not null ? $"{(first ? "if" : "else if")} ({isa.Guard})" : "else");
-            w.Line($"{Kernels}.{method}{isa.Name}({arguments});");
-            w.Close();
-            first = false;
-        }
-    }
 
     private void EmitPublicApi(SourceWriter w)
     {
