@@ -662,29 +662,7 @@ internal sealed class GruEmitter : CellEmitterBase
         w.Line("public void InitializeParameters(ulong seed) => global::Simd.Initialization.FillUniform(Parameters, 1 / global::System.Math.Sqrt(HiddenSize), seed);");
         w.Line();
 
-        // Inference.
-        w.Line("/// <summary>Advances one sample by one step: h is replaced by the new state.</summary>");
-        w.Line("/// <param name=\"input\">x_t, <see cref=\"InputSize\"/> long.</param><param name=\"hidden\">h, <see cref=\"HiddenSize\"/> long; updated in place.</param>");
-        w.Line("/// <exception cref=\"global::System.ArgumentException\">A span has the wrong length; nothing is written.</exception>");
-        w.Open($"public void Step({ReadOnlySpan}<{e}> input, {Span}<{e}> hidden)");
-        w.Line("global::Simd.Guard.Length(input.Length, InputSize, nameof(input), \"InputSize\");");
-        w.Line("global::Simd.Guard.Length(hidden.Length, HiddenSize, nameof(hidden), \"HiddenSize\");");
-        Dispatch(w, "StepBatch", $"ref SimdWeights, ref {Marshal}.GetReference(input), ref {Marshal}.GetReference(hidden), 1");
-        w.Close();
-        w.Line();
-        w.Line("/// <summary>Advances a batch of independent samples by one step (for example many agents in one frame).</summary>");
-        w.Line("/// <param name=\"inputs\">Batch × <see cref=\"InputSize\"/>, one sample after another.</param>");
-        w.Line("/// <param name=\"hidden\">Batch × <see cref=\"HiddenSize\"/>; its length sets the batch size; updated in place.</param>");
-        w.Line("/// <exception cref=\"global::System.ArgumentException\">A span has the wrong length; nothing is written.</exception>");
-        w.Open($"public void StepBatch({ReadOnlySpan}<{e}> inputs, {Span}<{e}> hidden)");
-        w.Open("if (hidden.Length == 0 || hidden.Length % HiddenSize != 0)");
-        w.Line("throw new global::System.ArgumentException($\"'hidden' has length {hidden.Length}; expected a positive multiple of HiddenSize = {HiddenSize} (batch × HiddenSize).\", nameof(hidden));");
-        w.Close();
-        w.Line("int batch = hidden.Length / HiddenSize;");
-        w.Line("global::Simd.Guard.Length(inputs.Length, (long)batch * InputSize, nameof(inputs), \"batch × InputSize = {0} × {1}\", batch, InputSize);");
-        Dispatch(w, "StepBatch", $"ref SimdWeights, ref {Marshal}.GetReference(inputs), ref {Marshal}.GetReference(hidden), batch");
-        w.Close();
-        w.Line();
+        EmitHiddenStateSteps(w);
 
         // Tape.
         w.Line("/// <summary>Creates a tape that records up to <paramref name=\"maxSteps\"/> steps of up to <paramref name=\"maxBatch\"/> samples for <see cref=\"Backward\"/>.</summary>");
