@@ -517,7 +517,7 @@ public static class VectorMath
     // e^y for y ≤ 0 (or NaN → NaN). Above the cutoff n = round(y·log2 e) lies in [−127, 0] (float) or [−1022, 0]
     // (double), so 2^n can be written into the exponent field; below it the result is forced to +0.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static float ExpNonPositive(float y)
+    internal static float ExpNonPositive(float y)
     {
         float k = MulAdd(y, F32Log2E, F32RoundMagic);
         float n = k - F32RoundMagic;
@@ -529,7 +529,7 @@ public static class VectorMath
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static double ExpNonPositive(double y)
+    internal static double ExpNonPositive(double y)
     {
         double k = MulAdd(y, F64Log2E, F64RoundMagic);
         double n = k - F64RoundMagic;
@@ -543,7 +543,7 @@ public static class VectorMath
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector128<float> ExpNonPositive(Vector128<float> y)
+    internal static Vector128<float> ExpNonPositive(Vector128<float> y)
     {
         Vector128<float> magic = Vector128.Create(F32RoundMagic);
         Vector128<float> k = MulAdd(y, Vector128.Create(F32Log2E), magic);
@@ -558,7 +558,7 @@ public static class VectorMath
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<float> ExpNonPositive(Vector256<float> y)
+    internal static Vector256<float> ExpNonPositive(Vector256<float> y)
     {
         Vector256<float> magic = Vector256.Create(F32RoundMagic);
         Vector256<float> k = MulAdd(y, Vector256.Create(F32Log2E), magic);
@@ -573,7 +573,7 @@ public static class VectorMath
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<float> ExpNonPositive(Vector512<float> y)
+    internal static Vector512<float> ExpNonPositive(Vector512<float> y)
     {
         Vector512<float> magic = Vector512.Create(F32RoundMagic);
         Vector512<float> k = MulAdd(y, Vector512.Create(F32Log2E), magic);
@@ -588,7 +588,7 @@ public static class VectorMath
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector128<double> ExpNonPositive(Vector128<double> y)
+    internal static Vector128<double> ExpNonPositive(Vector128<double> y)
     {
         Vector128<double> magic = Vector128.Create(F64RoundMagic);
         Vector128<double> k = MulAdd(y, Vector128.Create(F64Log2E), magic);
@@ -610,7 +610,7 @@ public static class VectorMath
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<double> ExpNonPositive(Vector256<double> y)
+    internal static Vector256<double> ExpNonPositive(Vector256<double> y)
     {
         Vector256<double> magic = Vector256.Create(F64RoundMagic);
         Vector256<double> k = MulAdd(y, Vector256.Create(F64Log2E), magic);
@@ -632,7 +632,7 @@ public static class VectorMath
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<double> ExpNonPositive(Vector512<double> y)
+    internal static Vector512<double> ExpNonPositive(Vector512<double> y)
     {
         Vector512<double> magic = Vector512.Create(F64RoundMagic);
         Vector512<double> k = MulAdd(y, Vector512.Create(F64Log2E), magic);

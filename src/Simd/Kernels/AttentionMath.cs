@@ -1,0 +1,831 @@
+using System;
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
+namespace Simd.Kernels;
+
+/// <summary>
+/// Length-generic vector kernels the generated attention cells call with their compile-time sizes: dot products,
+/// weighted sums of strided rows, a numerically safe softmax and the additive (tanh) score, for <see cref="float"/>
+/// and <see cref="double"/>. Each kernel walks its span with the widest accelerated vector first (512, then 256, then
+/// 128 bits) and finishes the last elements in scalar code, so every length is exact and every ISA setting runs the
+/// same arithmetic order per width.
+/// </summary>
+/// <remarks>
+/// Every public kernel checks its span lengths before it reads or writes anything and throws an
+/// <see cref="ArgumentException"/> naming the argument and the expected length.
+/// </remarks>
+public static class AttentionMath
+{
+
+    /// <summary>Returns Σ_i <paramref name="left"/>[i] · <paramref name="right"/>[i].</summary>
+    /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
+    /// <param name="left">The first vector.</param>
+    /// <param name="right">The second vector, as long as the first.</param>
+    /// <returns>The dot product.</returns>
+    public static T Dot<T>(ReadOnlySpan<T> left, ReadOnlySpan<T> right)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        Guard.Length(right.Length, left.Length, nameof(right), "the length of 'left'");
+        return Dot(ref MemoryMarshal.GetReference(left), ref MemoryMarshal.GetReference(right), left.Length);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static T Dot<T>(ref T x, ref T y, int length)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var i = 0;
+        var sum = T.Zero;
+        if (Vector512.IsHardwareAccelerated && length - i >= Vector512<T>.Count)
+        {
+            var c = Vector512<T>.Count;
+            var a0 = Vector512<T>.Zero;
+            var a1 = Vector512<T>.Zero;
+            for (; i <= length - (2 * c); i += 2 * c)
+            {
+                a0 = MulAdd(Vector512.LoadUnsafe(ref x, (nuint)i), Vector512.LoadUnsafe(ref y, (nuint)i), a0);
+                a1 = MulAdd(Vector512.LoadUnsafe(ref x, (nuint)(i + c)), Vector512.LoadUnsafe(ref y, (nuint)(i + c)), a1);
+            }
+
+            if (i <= length - c)
+            {
+                a0 = MulAdd(Vector512.LoadUnsafe(ref x, (nuint)i), Vector512.LoadUnsafe(ref y, (nuint)i), a0);
+                i += c;
+            }
+
+            sum += Vector512.Sum(a0 + a1);
+        }
+
+        if (Vector256.IsHardwareAccelerated && length - i >= Vector256<T>.Count)
+        {
+            var c = Vector256<T>.Count;
+            var a0 = Vector256<T>.Zero;
+            var a1 = Vector256<T>.Zero;
+            for (; i <= length - (2 * c); i += 2 * c)
+            {
+                a0 = MulAdd(Vector256.LoadUnsafe(ref x, (nuint)i), Vector256.LoadUnsafe(ref y, (nuint)i), a0);
+                a1 = MulAdd(Vector256.LoadUnsafe(ref x, (nuint)(i + c)), Vector256.LoadUnsafe(ref y, (nuint)(i + c)), a1);
+            }
+
+            if (i <= length - c)
+            {
+                a0 = MulAdd(Vector256.LoadUnsafe(ref x, (nuint)i), Vector256.LoadUnsafe(ref y, (nuint)i), a0);
+                i += c;
+            }
+
+            sum += Vector256.Sum(a0 + a1);
+        }
+
+        if (Vector128.IsHardwareAccelerated && length - i >= Vector128<T>.Count)
+        {
+            var c = Vector128<T>.Count;
+            var a0 = Vector128<T>.Zero;
+            var a1 = Vector128<T>.Zero;
+            for (; i <= length - (2 * c); i += 2 * c)
+            {
+                a0 = MulAdd(Vector128.LoadUnsafe(ref x, (nuint)i), Vector128.LoadUnsafe(ref y, (nuint)i), a0);
+                a1 = MulAdd(Vector128.LoadUnsafe(ref x, (nuint)(i + c)), Vector128.LoadUnsafe(ref y, (nuint)(i + c)), a1);
+            }
+
+            if (i <= length - c)
+            {
+                a0 = MulAdd(Vector128.LoadUnsafe(ref x, (nuint)i), Vector128.LoadUnsafe(ref y, (nuint)i), a0);
+                i += c;
+            }
+
+            sum += Vector128.Sum(a0 + a1);
+        }
+        for (; i < length; i++)
+        {
+            sum = (Unsafe.Add(ref x, i) * Unsafe.Add(ref y, i)) + sum;
+        }
+
+        return sum;
+    }
+
+    /// <summary>Adds <paramref name="scale"/> · <paramref name="source"/> to <paramref name="destination"/>, element by element.</summary>
+    /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
+    /// <param name="source">The vector to scale.</param>
+    /// <param name="scale">The factor.</param>
+    /// <param name="destination">The vector added to; as long as <paramref name="source"/>.</param>
+    public static void MultiplyAdd<T>(ReadOnlySpan<T> source, T scale, Span<T> destination)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        Guard.Length(destination.Length, source.Length, nameof(destination), "the length of 'source'");
+        ref var x = ref MemoryMarshal.GetReference(source);
+        ref var y = ref MemoryMarshal.GetReference(destination);
+        var length = source.Length;
+        var i = 0;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            var s = Vector512.Create(scale);
+            for (; i <= length - Vector512<T>.Count; i += Vector512<T>.Count)
+            {
+                MulAdd(s, Vector512.LoadUnsafe(ref x, (nuint)i), Vector512.LoadUnsafe(ref y, (nuint)i)).StoreUnsafe(ref y, (nuint)i);
+            }
+        }
+
+        if (Vector256.IsHardwareAccelerated)
+        {
+            var s = Vector256.Create(scale);
+            for (; i <= length - Vector256<T>.Count; i += Vector256<T>.Count)
+            {
+                MulAdd(s, Vector256.LoadUnsafe(ref x, (nuint)i), Vector256.LoadUnsafe(ref y, (nuint)i)).StoreUnsafe(ref y, (nuint)i);
+            }
+        }
+
+        if (Vector128.IsHardwareAccelerated)
+        {
+            var s = Vector128.Create(scale);
+            for (; i <= length - Vector128<T>.Count; i += Vector128<T>.Count)
+            {
+                MulAdd(s, Vector128.LoadUnsafe(ref x, (nuint)i), Vector128.LoadUnsafe(ref y, (nuint)i)).StoreUnsafe(ref y, (nuint)i);
+            }
+        }
+        for (; i < length; i++)
+        {
+            Unsafe.Add(ref y, i) = (scale * Unsafe.Add(ref x, i)) + Unsafe.Add(ref y, i);
+        }
+    }
+
+    /// <summary>Multiplies every element of <paramref name="values"/> by <paramref name="scale"/>.</summary>
+    /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
+    /// <param name="values">The vector, scaled in place.</param>
+    /// <param name="scale">The factor.</param>
+    public static void Scale<T>(Span<T> values, T scale)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ref var y = ref MemoryMarshal.GetReference(values);
+        var length = values.Length;
+        var i = 0;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            var s = Vector512.Create(scale);
+            for (; i <= length - Vector512<T>.Count; i += Vector512<T>.Count)
+            {
+                (Vector512.LoadUnsafe(ref y, (nuint)i) * s).StoreUnsafe(ref y, (nuint)i);
+            }
+        }
+
+        if (Vector256.IsHardwareAccelerated)
+        {
+            var s = Vector256.Create(scale);
+            for (; i <= length - Vector256<T>.Count; i += Vector256<T>.Count)
+            {
+                (Vector256.LoadUnsafe(ref y, (nuint)i) * s).StoreUnsafe(ref y, (nuint)i);
+            }
+        }
+
+        if (Vector128.IsHardwareAccelerated)
+        {
+            var s = Vector128.Create(scale);
+            for (; i <= length - Vector128<T>.Count; i += Vector128<T>.Count)
+            {
+                (Vector128.LoadUnsafe(ref y, (nuint)i) * s).StoreUnsafe(ref y, (nuint)i);
+            }
+        }
+        for (; i < length; i++)
+        {
+            Unsafe.Add(ref y, i) *= scale;
+        }
+    }
+
+    /// <summary>
+    /// Writes (or adds) Σ_j <paramref name="coefficients"/>[j] · row_j to <paramref name="destination"/>, where row_j is
+    /// the <paramref name="destination"/>-long slice of <paramref name="rows"/> starting at j · <paramref name="rowStride"/>.
+    /// This one kernel is a matrix-transpose-vector product, a weighted sum of values and one row of a matrix product.
+    /// </summary>
+    /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
+    /// <param name="coefficients">One weight per row.</param>
+    /// <param name="rows">The rows; at least (n − 1) · rowStride + destination.Length long for n coefficients.</param>
+    /// <param name="rowStride">Distance between the starts of consecutive rows, at least 0.</param>
+    /// <param name="destination">The result.</param>
+    /// <param name="accumulate">Whether to add to <paramref name="destination"/> instead of overwriting it.</param>
+    public static void Combine<T>(ReadOnlySpan<T> coefficients, ReadOnlySpan<T> rows, int rowStride, Span<T> destination, bool accumulate)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var count = coefficients.Length;
+        var length = destination.Length;
+        if (rowStride < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(rowStride), rowStride, "'rowStride' must not be negative.");
+        }
+
+        if (count > 0 && length > 0 && rows.Length < (((long)count - 1) * rowStride) + length)
+        {
+            Guard.Length(rows.Length, (((long)count - 1) * rowStride) + length, nameof(rows), "at least (coefficients − 1) × rowStride + destination = ({0} − 1) × {1} + {2}", count, rowStride, length);
+        }
+
+        if (count == 0 || length == 0)
+        {
+            if (!accumulate)
+            {
+                destination.Clear();
+            }
+
+            return;
+        }
+
+        ref var w = ref MemoryMarshal.GetReference(coefficients);
+        ref var r = ref MemoryMarshal.GetReference(rows);
+        ref var d = ref MemoryMarshal.GetReference(destination);
+        var column = 0;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            for (; column <= length - Vector512<T>.Count; column += Vector512<T>.Count)
+            {
+                // Four accumulators hide the FMA latency of the chain over the rows.
+                var a0 = accumulate ? Vector512.LoadUnsafe(ref d, (nuint)column) : Vector512<T>.Zero;
+                var a1 = Vector512<T>.Zero;
+                var a2 = Vector512<T>.Zero;
+                var a3 = Vector512<T>.Zero;
+                ref var at = ref Unsafe.Add(ref r, column);
+                var j = 0;
+                for (; j <= count - 4; j += 4)
+                {
+                    a0 = MulAdd(Vector512.Create(Unsafe.Add(ref w, j)), Vector512.LoadUnsafe(ref at, (nuint)(j * rowStride)), a0);
+                    a1 = MulAdd(Vector512.Create(Unsafe.Add(ref w, j + 1)), Vector512.LoadUnsafe(ref at, (nuint)((j + 1) * rowStride)), a1);
+                    a2 = MulAdd(Vector512.Create(Unsafe.Add(ref w, j + 2)), Vector512.LoadUnsafe(ref at, (nuint)((j + 2) * rowStride)), a2);
+                    a3 = MulAdd(Vector512.Create(Unsafe.Add(ref w, j + 3)), Vector512.LoadUnsafe(ref at, (nuint)((j + 3) * rowStride)), a3);
+                }
+
+                for (; j < count; j++)
+                {
+                    a0 = MulAdd(Vector512.Create(Unsafe.Add(ref w, j)), Vector512.LoadUnsafe(ref at, (nuint)(j * rowStride)), a0);
+                }
+
+                ((a0 + a1) + (a2 + a3)).StoreUnsafe(ref d, (nuint)column);
+            }
+        }
+
+        if (Vector256.IsHardwareAccelerated)
+        {
+            for (; column <= length - Vector256<T>.Count; column += Vector256<T>.Count)
+            {
+                // Four accumulators hide the FMA latency of the chain over the rows.
+                var a0 = accumulate ? Vector256.LoadUnsafe(ref d, (nuint)column) : Vector256<T>.Zero;
+                var a1 = Vector256<T>.Zero;
+                var a2 = Vector256<T>.Zero;
+                var a3 = Vector256<T>.Zero;
+                ref var at = ref Unsafe.Add(ref r, column);
+                var j = 0;
+                for (; j <= count - 4; j += 4)
+                {
+                    a0 = MulAdd(Vector256.Create(Unsafe.Add(ref w, j)), Vector256.LoadUnsafe(ref at, (nuint)(j * rowStride)), a0);
+                    a1 = MulAdd(Vector256.Create(Unsafe.Add(ref w, j + 1)), Vector256.LoadUnsafe(ref at, (nuint)((j + 1) * rowStride)), a1);
+                    a2 = MulAdd(Vector256.Create(Unsafe.Add(ref w, j + 2)), Vector256.LoadUnsafe(ref at, (nuint)((j + 2) * rowStride)), a2);
+                    a3 = MulAdd(Vector256.Create(Unsafe.Add(ref w, j + 3)), Vector256.LoadUnsafe(ref at, (nuint)((j + 3) * rowStride)), a3);
+                }
+
+                for (; j < count; j++)
+                {
+                    a0 = MulAdd(Vector256.Create(Unsafe.Add(ref w, j)), Vector256.LoadUnsafe(ref at, (nuint)(j * rowStride)), a0);
+                }
+
+                ((a0 + a1) + (a2 + a3)).StoreUnsafe(ref d, (nuint)column);
+            }
+        }
+
+        if (Vector128.IsHardwareAccelerated)
+        {
+            for (; column <= length - Vector128<T>.Count; column += Vector128<T>.Count)
+            {
+                // Four accumulators hide the FMA latency of the chain over the rows.
+                var a0 = accumulate ? Vector128.LoadUnsafe(ref d, (nuint)column) : Vector128<T>.Zero;
+                var a1 = Vector128<T>.Zero;
+                var a2 = Vector128<T>.Zero;
+                var a3 = Vector128<T>.Zero;
+                ref var at = ref Unsafe.Add(ref r, column);
+                var j = 0;
+                for (; j <= count - 4; j += 4)
+                {
+                    a0 = MulAdd(Vector128.Create(Unsafe.Add(ref w, j)), Vector128.LoadUnsafe(ref at, (nuint)(j * rowStride)), a0);
+                    a1 = MulAdd(Vector128.Create(Unsafe.Add(ref w, j + 1)), Vector128.LoadUnsafe(ref at, (nuint)((j + 1) * rowStride)), a1);
+                    a2 = MulAdd(Vector128.Create(Unsafe.Add(ref w, j + 2)), Vector128.LoadUnsafe(ref at, (nuint)((j + 2) * rowStride)), a2);
+                    a3 = MulAdd(Vector128.Create(Unsafe.Add(ref w, j + 3)), Vector128.LoadUnsafe(ref at, (nuint)((j + 3) * rowStride)), a3);
+                }
+
+                for (; j < count; j++)
+                {
+                    a0 = MulAdd(Vector128.Create(Unsafe.Add(ref w, j)), Vector128.LoadUnsafe(ref at, (nuint)(j * rowStride)), a0);
+                }
+
+                ((a0 + a1) + (a2 + a3)).StoreUnsafe(ref d, (nuint)column);
+            }
+        }
+        for (; column < length; column++)
+        {
+            var sum = accumulate ? Unsafe.Add(ref d, column) : T.Zero;
+            for (var j = 0; j < count; j++)
+            {
+                sum = (Unsafe.Add(ref w, j) * Unsafe.Add(ref r, (j * rowStride) + column)) + sum;
+            }
+
+            Unsafe.Add(ref d, column) = sum;
+        }
+    }
+
+    /// <summary>
+    /// Replaces <paramref name="values"/> with their softmax: e^(x_j − max) / Σ e^(x_k − max). Subtracting the maximum
+    /// keeps every exponent at or below 0, so huge scores (±1e4 and beyond) cannot overflow; the largest term is 1, so
+    /// the sum is at least 1 and never 0. An empty span is left as is; NaN anywhere gives NaN everywhere.
+    /// </summary>
+    /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
+    /// <param name="values">Scores in, probabilities out.</param>
+    public static void Softmax<T>(Span<T> values)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var length = values.Length;
+        if (length == 0)
+        {
+            return;
+        }
+
+        ref var v = ref MemoryMarshal.GetReference(values);
+        var max = v;
+        var i = 0;
+        if (Vector512.IsHardwareAccelerated && length - i >= Vector512<T>.Count)
+        {
+            var m = Vector512.Create(max);
+            for (; i <= length - Vector512<T>.Count; i += Vector512<T>.Count)
+            {
+                m = Vector512.Max(m, Vector512.LoadUnsafe(ref v, (nuint)i));
+            }
+
+            for (var lane = 0; lane < Vector512<T>.Count; lane++)
+            {
+                max = T.Max(max, m.GetElement(lane));
+            }
+        }
+
+        if (Vector256.IsHardwareAccelerated && length - i >= Vector256<T>.Count)
+        {
+            var m = Vector256.Create(max);
+            for (; i <= length - Vector256<T>.Count; i += Vector256<T>.Count)
+            {
+                m = Vector256.Max(m, Vector256.LoadUnsafe(ref v, (nuint)i));
+            }
+
+            for (var lane = 0; lane < Vector256<T>.Count; lane++)
+            {
+                max = T.Max(max, m.GetElement(lane));
+            }
+        }
+
+        if (Vector128.IsHardwareAccelerated && length - i >= Vector128<T>.Count)
+        {
+            var m = Vector128.Create(max);
+            for (; i <= length - Vector128<T>.Count; i += Vector128<T>.Count)
+            {
+                m = Vector128.Max(m, Vector128.LoadUnsafe(ref v, (nuint)i));
+            }
+
+            for (var lane = 0; lane < Vector128<T>.Count; lane++)
+            {
+                max = T.Max(max, m.GetElement(lane));
+            }
+        }
+        for (; i < length; i++)
+        {
+            max = T.Max(max, Unsafe.Add(ref v, i));
+        }
+
+        var sum = T.Zero;
+        i = 0;
+        if (Vector512.IsHardwareAccelerated && length - i >= Vector512<T>.Count)
+        {
+            var m = Vector512.Create(max);
+            var s = Vector512<T>.Zero;
+            for (; i <= length - Vector512<T>.Count; i += Vector512<T>.Count)
+            {
+                var e = ExpNonPositive(Vector512.LoadUnsafe(ref v, (nuint)i) - m);
+                e.StoreUnsafe(ref v, (nuint)i);
+                s += e;
+            }
+
+            sum += Vector512.Sum(s);
+        }
+
+        if (Vector256.IsHardwareAccelerated && length - i >= Vector256<T>.Count)
+        {
+            var m = Vector256.Create(max);
+            var s = Vector256<T>.Zero;
+            for (; i <= length - Vector256<T>.Count; i += Vector256<T>.Count)
+            {
+                var e = ExpNonPositive(Vector256.LoadUnsafe(ref v, (nuint)i) - m);
+                e.StoreUnsafe(ref v, (nuint)i);
+                s += e;
+            }
+
+            sum += Vector256.Sum(s);
+        }
+
+        if (Vector128.IsHardwareAccelerated && length - i >= Vector128<T>.Count)
+        {
+            var m = Vector128.Create(max);
+            var s = Vector128<T>.Zero;
+            for (; i <= length - Vector128<T>.Count; i += Vector128<T>.Count)
+            {
+                var e = ExpNonPositive(Vector128.LoadUnsafe(ref v, (nuint)i) - m);
+                e.StoreUnsafe(ref v, (nuint)i);
+                s += e;
+            }
+
+            sum += Vector128.Sum(s);
+        }
+        for (; i < length; i++)
+        {
+            var e = Exp(Unsafe.Add(ref v, i) - max);
+            Unsafe.Add(ref v, i) = e;
+            sum += e;
+        }
+
+        Scale(values, T.One / sum);
+    }
+
+    /// <summary>
+    /// The backward of <see cref="Softmax{T}"/>: given its output p and dL/dp, writes dL/dx_j = p_j (dL/dp_j − Σ_k p_k dL/dp_k).
+    /// </summary>
+    /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
+    /// <param name="probabilities">The softmax output p.</param>
+    /// <param name="gradient">dL/dp, as long as p.</param>
+    /// <param name="destination">dL/dx, as long as p; may be the same span as <paramref name="gradient"/>.</param>
+    public static void SoftmaxBackward<T>(ReadOnlySpan<T> probabilities, ReadOnlySpan<T> gradient, Span<T> destination)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        Guard.Length(gradient.Length, probabilities.Length, nameof(gradient), "the length of 'probabilities'");
+        Guard.Length(destination.Length, probabilities.Length, nameof(destination), "the length of 'probabilities'");
+        ref var p = ref MemoryMarshal.GetReference(probabilities);
+        ref var g = ref MemoryMarshal.GetReference(gradient);
+        ref var d = ref MemoryMarshal.GetReference(destination);
+        var length = probabilities.Length;
+        var mean = Dot(ref p, ref g, length);
+        var i = 0;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            var m = Vector512.Create(mean);
+            for (; i <= length - Vector512<T>.Count; i += Vector512<T>.Count)
+            {
+                (Vector512.LoadUnsafe(ref p, (nuint)i) * (Vector512.LoadUnsafe(ref g, (nuint)i) - m)).StoreUnsafe(ref d, (nuint)i);
+            }
+        }
+
+        if (Vector256.IsHardwareAccelerated)
+        {
+            var m = Vector256.Create(mean);
+            for (; i <= length - Vector256<T>.Count; i += Vector256<T>.Count)
+            {
+                (Vector256.LoadUnsafe(ref p, (nuint)i) * (Vector256.LoadUnsafe(ref g, (nuint)i) - m)).StoreUnsafe(ref d, (nuint)i);
+            }
+        }
+
+        if (Vector128.IsHardwareAccelerated)
+        {
+            var m = Vector128.Create(mean);
+            for (; i <= length - Vector128<T>.Count; i += Vector128<T>.Count)
+            {
+                (Vector128.LoadUnsafe(ref p, (nuint)i) * (Vector128.LoadUnsafe(ref g, (nuint)i) - m)).StoreUnsafe(ref d, (nuint)i);
+            }
+        }
+        for (; i < length; i++)
+        {
+            Unsafe.Add(ref d, i) = Unsafe.Add(ref p, i) * (Unsafe.Add(ref g, i) - mean);
+        }
+    }
+
+    /// <summary>
+    /// The additive (Bahdanau) score of every key: scores[j] = Σ_a v[a] · tanh(query[a] + keys[j·A + a]), where A is
+    /// the length of <paramref name="query"/> and the keys are already projected (W_k k_j) and stored row after row.
+    /// </summary>
+    /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
+    /// <param name="projectedKeys">[count, A], at least scores.Length × A long.</param>
+    /// <param name="query">The projected query W_q q + b, A long.</param>
+    /// <param name="scoreWeight">v, A long.</param>
+    /// <param name="scores">Receives one score per key.</param>
+    public static void AdditiveScores<T>(ReadOnlySpan<T> projectedKeys, ReadOnlySpan<T> query, ReadOnlySpan<T> scoreWeight, Span<T> scores)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var size = query.Length;
+        Guard.Length(scoreWeight.Length, size, nameof(scoreWeight), "the length of 'query'");
+        if (projectedKeys.Length < (long)scores.Length * size)
+        {
+            Guard.Length(projectedKeys.Length, (long)scores.Length * size, nameof(projectedKeys), "at least scores × query = {0} × {1}", scores.Length, size);
+        }
+
+        ref var u = ref MemoryMarshal.GetReference(query);
+        ref var v = ref MemoryMarshal.GetReference(scoreWeight);
+        for (var j = 0; j < scores.Length; j++)
+        {
+            ref var k = ref Unsafe.Add(ref MemoryMarshal.GetReference(projectedKeys), j * size);
+            var a = 0;
+            var sum = T.Zero;
+            if (Vector512.IsHardwareAccelerated && size - a >= Vector512<T>.Count)
+            {
+                var s = Vector512<T>.Zero;
+                for (; a <= size - Vector512<T>.Count; a += Vector512<T>.Count)
+                {
+                    var t = Tanh(Vector512.LoadUnsafe(ref u, (nuint)a) + Vector512.LoadUnsafe(ref k, (nuint)a));
+                    s = MulAdd(Vector512.LoadUnsafe(ref v, (nuint)a), t, s);
+                }
+
+                sum += Vector512.Sum(s);
+            }
+
+            if (Vector256.IsHardwareAccelerated && size - a >= Vector256<T>.Count)
+            {
+                var s = Vector256<T>.Zero;
+                for (; a <= size - Vector256<T>.Count; a += Vector256<T>.Count)
+                {
+                    var t = Tanh(Vector256.LoadUnsafe(ref u, (nuint)a) + Vector256.LoadUnsafe(ref k, (nuint)a));
+                    s = MulAdd(Vector256.LoadUnsafe(ref v, (nuint)a), t, s);
+                }
+
+                sum += Vector256.Sum(s);
+            }
+
+            if (Vector128.IsHardwareAccelerated && size - a >= Vector128<T>.Count)
+            {
+                var s = Vector128<T>.Zero;
+                for (; a <= size - Vector128<T>.Count; a += Vector128<T>.Count)
+                {
+                    var t = Tanh(Vector128.LoadUnsafe(ref u, (nuint)a) + Vector128.LoadUnsafe(ref k, (nuint)a));
+                    s = MulAdd(Vector128.LoadUnsafe(ref v, (nuint)a), t, s);
+                }
+
+                sum += Vector128.Sum(s);
+            }
+            for (; a < size; a++)
+            {
+                sum = (Unsafe.Add(ref v, a) * Tanh(Unsafe.Add(ref u, a) + Unsafe.Add(ref k, a))) + sum;
+            }
+
+            scores[j] = sum;
+        }
+    }
+
+    /// <summary>
+    /// The backward of <see cref="AdditiveScores{T}"/>: for each key j with a nonzero dL/dscore_j, recomputes
+    /// t = tanh(query + key_j) and adds dL/dscore_j · t to the gradient of v, and dL/dscore_j · v ⊙ (1 − t²) to the
+    /// gradients of the projected key and of the projected query.
+    /// </summary>
+    /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
+    /// <param name="projectedKeys">[count, A], as given to the forward.</param>
+    /// <param name="query">The projected query, A long.</param>
+    /// <param name="scoreWeight">v, A long.</param>
+    /// <param name="scoreGradient">dL/dscores, count long.</param>
+    /// <param name="projectedKeyGradient">[count, A]; added to.</param>
+    /// <param name="queryGradient">A long; added to.</param>
+    /// <param name="scoreWeightGradient">A long; added to.</param>
+    public static void AdditiveScoresBackward<T>(ReadOnlySpan<T> projectedKeys, ReadOnlySpan<T> query, ReadOnlySpan<T> scoreWeight, ReadOnlySpan<T> scoreGradient, Span<T> projectedKeyGradient, Span<T> queryGradient, Span<T> scoreWeightGradient)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var size = query.Length;
+        var count = scoreGradient.Length;
+        Guard.Length(scoreWeight.Length, size, nameof(scoreWeight), "the length of 'query'");
+        Guard.Length(queryGradient.Length, size, nameof(queryGradient), "the length of 'query'");
+        Guard.Length(scoreWeightGradient.Length, size, nameof(scoreWeightGradient), "the length of 'query'");
+        if (projectedKeys.Length < (long)count * size)
+        {
+            Guard.Length(projectedKeys.Length, (long)count * size, nameof(projectedKeys), "at least scoreGradient × query = {0} × {1}", count, size);
+        }
+
+        if (projectedKeyGradient.Length < (long)count * size)
+        {
+            Guard.Length(projectedKeyGradient.Length, (long)count * size, nameof(projectedKeyGradient), "at least scoreGradient × query = {0} × {1}", count, size);
+        }
+
+        ref var u = ref MemoryMarshal.GetReference(query);
+        ref var v = ref MemoryMarshal.GetReference(scoreWeight);
+        ref var du = ref MemoryMarshal.GetReference(queryGradient);
+        ref var dv = ref MemoryMarshal.GetReference(scoreWeightGradient);
+        for (var j = 0; j < count; j++)
+        {
+            var g = scoreGradient[j];
+            if (g == T.Zero)
+            {
+                continue;
+            }
+
+            ref var k = ref Unsafe.Add(ref MemoryMarshal.GetReference(projectedKeys), j * size);
+            ref var dk = ref Unsafe.Add(ref MemoryMarshal.GetReference(projectedKeyGradient), j * size);
+            var a = 0;
+            if (Vector512.IsHardwareAccelerated)
+            {
+                var gv = Vector512.Create(g);
+                for (; a <= size - Vector512<T>.Count; a += Vector512<T>.Count)
+                {
+                    var t = Tanh(Vector512.LoadUnsafe(ref u, (nuint)a) + Vector512.LoadUnsafe(ref k, (nuint)a));
+                    MulAdd(gv, t, Vector512.LoadUnsafe(ref dv, (nuint)a)).StoreUnsafe(ref dv, (nuint)a);
+                    var e = gv * Vector512.LoadUnsafe(ref v, (nuint)a) * (Vector512<T>.One - (t * t));
+                    (Vector512.LoadUnsafe(ref dk, (nuint)a) + e).StoreUnsafe(ref dk, (nuint)a);
+                    (Vector512.LoadUnsafe(ref du, (nuint)a) + e).StoreUnsafe(ref du, (nuint)a);
+                }
+            }
+
+            if (Vector256.IsHardwareAccelerated)
+            {
+                var gv = Vector256.Create(g);
+                for (; a <= size - Vector256<T>.Count; a += Vector256<T>.Count)
+                {
+                    var t = Tanh(Vector256.LoadUnsafe(ref u, (nuint)a) + Vector256.LoadUnsafe(ref k, (nuint)a));
+                    MulAdd(gv, t, Vector256.LoadUnsafe(ref dv, (nuint)a)).StoreUnsafe(ref dv, (nuint)a);
+                    var e = gv * Vector256.LoadUnsafe(ref v, (nuint)a) * (Vector256<T>.One - (t * t));
+                    (Vector256.LoadUnsafe(ref dk, (nuint)a) + e).StoreUnsafe(ref dk, (nuint)a);
+                    (Vector256.LoadUnsafe(ref du, (nuint)a) + e).StoreUnsafe(ref du, (nuint)a);
+                }
+            }
+
+            if (Vector128.IsHardwareAccelerated)
+            {
+                var gv = Vector128.Create(g);
+                for (; a <= size - Vector128<T>.Count; a += Vector128<T>.Count)
+                {
+                    var t = Tanh(Vector128.LoadUnsafe(ref u, (nuint)a) + Vector128.LoadUnsafe(ref k, (nuint)a));
+                    MulAdd(gv, t, Vector128.LoadUnsafe(ref dv, (nuint)a)).StoreUnsafe(ref dv, (nuint)a);
+                    var e = gv * Vector128.LoadUnsafe(ref v, (nuint)a) * (Vector128<T>.One - (t * t));
+                    (Vector128.LoadUnsafe(ref dk, (nuint)a) + e).StoreUnsafe(ref dk, (nuint)a);
+                    (Vector128.LoadUnsafe(ref du, (nuint)a) + e).StoreUnsafe(ref du, (nuint)a);
+                }
+            }
+            for (; a < size; a++)
+            {
+                var t = Tanh(Unsafe.Add(ref u, a) + Unsafe.Add(ref k, a));
+                Unsafe.Add(ref dv, a) += g * t;
+                var e = g * Unsafe.Add(ref v, a) * (T.One - (t * t));
+                Unsafe.Add(ref dk, a) += e;
+                Unsafe.Add(ref du, a) += e;
+            }
+        }
+    }
+
+    /// <summary>Writes the transpose of a row-major [rows, columns] block: destination[c · destinationStride + r] = source[r · sourceStride + c].</summary>
+    /// <typeparam name="T">Element type.</typeparam>
+    /// <param name="source">The block's elements.</param>
+    /// <param name="rows">Rows of the block.</param>
+    /// <param name="columns">Columns of the block.</param>
+    /// <param name="sourceStride">Distance between source rows, at least <paramref name="columns"/>.</param>
+    /// <param name="destination">Receives the transposed block.</param>
+    /// <param name="destinationStride">Distance between destination rows, at least <paramref name="rows"/>.</param>
+    public static void Transpose<T>(ReadOnlySpan<T> source, int rows, int columns, int sourceStride, Span<T> destination, int destinationStride)
+        where T : unmanaged
+    {
+        if (rows < 0 || columns < 0 || sourceStride < columns || destinationStride < rows)
+        {
+            throw new ArgumentOutOfRangeException(nameof(rows), $"Transpose needs 0 ≤ rows ≤ destinationStride and 0 ≤ columns ≤ sourceStride; got rows {rows}, columns {columns}, strides {sourceStride} and {destinationStride}.");
+        }
+
+        if (rows == 0 || columns == 0)
+        {
+            return;
+        }
+
+        Guard.Length(Math.Min(source.Length, (int)Math.Min(int.MaxValue, ((long)(rows - 1) * sourceStride) + columns)), ((long)(rows - 1) * sourceStride) + columns, nameof(source), "at least (rows − 1) × sourceStride + columns = ({0} − 1) × {1} + {2}", rows, sourceStride, columns);
+        Guard.Length(Math.Min(destination.Length, (int)Math.Min(int.MaxValue, ((long)(columns - 1) * destinationStride) + rows)), ((long)(columns - 1) * destinationStride) + rows, nameof(destination), "at least (columns − 1) × destinationStride + rows = ({0} − 1) × {1} + {2}", columns, destinationStride, rows);
+        for (var r = 0; r < rows; r++)
+        {
+            var row = source.Slice(r * sourceStride, columns);
+            for (var c = 0; c < columns; c++)
+            {
+                destination[(c * destinationStride) + r] = row[c];
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<T> MulAdd<T>(Vector512<T> a, Vector512<T> b, Vector512<T> c)
+        where T : unmanaged
+    {
+        if (typeof(T) == typeof(float))
+        {
+            return VectorMath.MulAdd(a.AsSingle(), b.AsSingle(), c.AsSingle()).As<float, T>();
+        }
+
+        return VectorMath.MulAdd(a.AsDouble(), b.AsDouble(), c.AsDouble()).As<double, T>();
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<T> Tanh<T>(Vector512<T> x)
+        where T : unmanaged
+    {
+        if (typeof(T) == typeof(float))
+        {
+            return VectorMath.Tanh(x.AsSingle()).As<float, T>();
+        }
+
+        return VectorMath.Tanh(x.AsDouble()).As<double, T>();
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<T> ExpNonPositive<T>(Vector512<T> x)
+        where T : unmanaged
+    {
+        if (typeof(T) == typeof(float))
+        {
+            return VectorMath.ExpNonPositive(x.AsSingle()).As<float, T>();
+        }
+
+        return VectorMath.ExpNonPositive(x.AsDouble()).As<double, T>();
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<T> MulAdd<T>(Vector256<T> a, Vector256<T> b, Vector256<T> c)
+        where T : unmanaged
+    {
+        if (typeof(T) == typeof(float))
+        {
+            return VectorMath.MulAdd(a.AsSingle(), b.AsSingle(), c.AsSingle()).As<float, T>();
+        }
+
+        return VectorMath.MulAdd(a.AsDouble(), b.AsDouble(), c.AsDouble()).As<double, T>();
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<T> Tanh<T>(Vector256<T> x)
+        where T : unmanaged
+    {
+        if (typeof(T) == typeof(float))
+        {
+            return VectorMath.Tanh(x.AsSingle()).As<float, T>();
+        }
+
+        return VectorMath.Tanh(x.AsDouble()).As<double, T>();
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<T> ExpNonPositive<T>(Vector256<T> x)
+        where T : unmanaged
+    {
+        if (typeof(T) == typeof(float))
+        {
+            return VectorMath.ExpNonPositive(x.AsSingle()).As<float, T>();
+        }
+
+        return VectorMath.ExpNonPositive(x.AsDouble()).As<double, T>();
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<T> MulAdd<T>(Vector128<T> a, Vector128<T> b, Vector128<T> c)
+        where T : unmanaged
+    {
+        if (typeof(T) == typeof(float))
+        {
+            return VectorMath.MulAdd(a.AsSingle(), b.AsSingle(), c.AsSingle()).As<float, T>();
+        }
+
+        return VectorMath.MulAdd(a.AsDouble(), b.AsDouble(), c.AsDouble()).As<double, T>();
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<T> Tanh<T>(Vector128<T> x)
+        where T : unmanaged
+    {
+        if (typeof(T) == typeof(float))
+        {
+            return VectorMath.Tanh(x.AsSingle()).As<float, T>();
+        }
+
+        return VectorMath.Tanh(x.AsDouble()).As<double, T>();
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<T> ExpNonPositive<T>(Vector128<T> x)
+        where T : unmanaged
+    {
+        if (typeof(T) == typeof(float))
+        {
+            return VectorMath.ExpNonPositive(x.AsSingle()).As<float, T>();
+        }
+
+        return VectorMath.ExpNonPositive(x.AsDouble()).As<double, T>();
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static T Tanh<T>(T x)
+        where T : unmanaged
+    {
+        if (typeof(T) == typeof(float))
+        {
+            var r = VectorMath.Tanh(Unsafe.As<T, float>(ref x));
+            return Unsafe.As<float, T>(ref r);
+        }
+
+        var d = VectorMath.Tanh(Unsafe.As<T, double>(ref x));
+        return Unsafe.As<double, T>(ref d);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static T Exp<T>(T x)
+        where T : unmanaged
+    {
+        if (typeof(T) == typeof(float))
+        {
+            var r = VectorMath.ExpNonPositive(Unsafe.As<T, float>(ref x));
+            return Unsafe.As<float, T>(ref r);
+        }
+
+        var d = VectorMath.ExpNonPositive(Unsafe.As<T, double>(ref x));
+        return Unsafe.As<double, T>(ref d);
+    }
+}
