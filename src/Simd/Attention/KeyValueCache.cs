@@ -67,6 +67,26 @@ public sealed class KeyValueCache<T>
         Batch = 0;
     }
 
+    /// <summary>
+    /// Forgets every token after the first <paramref name="count"/> (for example to retry a step, or to reuse a
+    /// prompt's cached prefix); the storage and the streams' batch are kept.
+    /// </summary>
+    /// <param name="count">Tokens to keep, from 0 to <see cref="Count"/>.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="count"/> is outside 0 and <see cref="Count"/>.</exception>
+    public void Truncate(int count)
+    {
+        if ((uint)count > (uint)Count)
+        {
+            throw new ArgumentOutOfRangeException(nameof(count), count, $"'count' must be from 0 to the cached {Count} tokens; got {count}.");
+        }
+
+        Count = count;
+        if (count == 0)
+        {
+            Batch = 0;
+        }
+    }
+
     /// <summary>Checks that one more token for <paramref name="batch"/> streams fits, before anything is written.</summary>
     /// <param name="layout">The calling cell's layout.</param>
     /// <param name="batch">Streams of this step.</param>
