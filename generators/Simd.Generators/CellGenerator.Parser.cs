@@ -152,6 +152,27 @@ public sealed partial class CellGenerator
             }
         }
 
+        var containing = CheckDeclaration(type, syntax, location, diagnostics);
+
+        if (diagnostics.Count > 0)
+        {
+            return new ParseResult(null, new EquatableArray<DiagnosticInfo>(diagnostics.ToArray()));
+        }
+
+        var ns = type.ContainingNamespace.IsGlobalNamespace ? null : string.Join(".", type.ContainingNamespace.ToDisplayString().Split('.').Select(Escape));
+        var spec = new CellSpec(kind, ns, Escape(type.Name), new EquatableArray<string>(containing.ToArray()), inputSize, hiddenSize, element, bfloat16, relu, resetBefore, Layers: layers, Bidirectional: bidirectional, ProjectionSize: projection);
+        return new ParseResult(spec, default);
+    }
+
+    /// <summary>
+    /// The checks every attributed declaration needs (a plain, non-generic, partial class all the way out) and the
+    /// containing type declarations the generated part must repeat.
+    /// </summary>
+    private static List<string> CheckDeclaration(INamedTypeSymbol type, TypeDeclarationSyntax syntax, LocationInfo? location, List<DiagnosticInfo> diagnostics)
+    {
+        void Report(string id, LocationInfo? where, params string[] args) =>
+            diagnostics.Add(new DiagnosticInfo(id, where, new EquatableArray<string>(args)));
+
         if (type.IsRecord || type.IsStatic)
         {
             Report(Descriptors.NotPlainClass.Id, location, type.Name, type.IsRecord ? "record" : "static class");
@@ -186,14 +207,22 @@ public sealed partial class CellGenerator
             Report(Descriptors.NotPartial.Id, location, type.Name);
         }
 
-        if (diagnostics.Count > 0)
-        {
-            return new ParseResult(null, new EquatableArray<DiagnosticInfo>(diagnostics.ToArray()));
-        }
+        return containing;
+    }
 
-        var ns = type.ContainingNamespace.IsGlobalNamespace ? null : string.Join(".", type.ContainingNamespace.ToDisplayString().Split('.').Select(Escape));
-        var spec = new CellSpec(kind, ns, Escape(type.Name), new EquatableArray<string>(containing.ToArray()), inputSize, hiddenSize, element, bfloat16, relu, resetBefore, Layers: layers, Bidirectional: bidirectional, ProjectionSize: projection);
-        return new ParseResult(spec, default);
+    /// <summary>Reads an <c>ElementType = typeof(...)</c> named argument; reports anything but float and double.</summary>
+    private static ElementKind ReadElementType(ITypeSymbol elementType, string typeName, LocationInfo? where, List<DiagnosticInfo> diagnostics, ElementKind current)
+    {
+        switch (elementType.SpecialType)
+        {
+            case SpecialType.System_Single:
+                return ElementKind.Single;
+            case SpecialType.System_Double:
+                return ElementKind.Double;
+            default:
+                diagnostics.Add(new DiagnosticInfo(Descriptors.UnsupportedElementType.Id, where, new EquatableArray<string>(new[] { elementType.ToDisplayString(), typeName })));
+                return current;
+        }
     }
 
     /// <summary>Prefixes reserved keywords with '@' so names such as <c>@class</c> stay valid identifiers in generated code.</summary>

@@ -35,6 +35,9 @@ public sealed partial class CellGenerator : IIncrementalGenerator
         Register(context, Cells(context, LstmAttributeName, CellKind.Lstm));
         Register(context, Cells(context, RnnAttributeName, CellKind.Rnn));
         Register(context, Cells(context, GruAttributeName, CellKind.Gru));
+        RegisterAttention(context, AdditiveAttentionAttributeName, AttentionKind.Additive);
+        RegisterAttention(context, LuongAttentionAttributeName, AttentionKind.LuongGeneral);
+        RegisterAttention(context, MultiHeadAttentionAttributeName, AttentionKind.MultiHead);
     }
 
     private static void Register(IncrementalGeneratorInitializationContext context, IncrementalValuesProvider<ParseResult> parsed)
@@ -63,16 +66,18 @@ public sealed partial class CellGenerator : IIncrementalGenerator
             }
         });
 
-        context.RegisterSourceOutput(diagnostics, static (spc, list) =>
+        context.RegisterSourceOutput(diagnostics, static (spc, list) => Report(spc, list));
+    }
+
+    private static void Report(SourceProductionContext spc, EquatableArray<DiagnosticInfo> list)
+    {
+        foreach (var d in list)
         {
-            foreach (var d in list)
-            {
-                var location = d.Location is null
-                    ? Location.None
-                    : Location.Create(d.Location.FilePath, d.Location.Span, d.Location.LineSpan);
-                spc.ReportDiagnostic(Diagnostic.Create(Descriptors.Get(d.Id), location, d.Arguments.Cast<object>().ToArray()));
-            }
-        });
+            var location = d.Location is null
+                ? Location.None
+                : Location.Create(d.Location.FilePath, d.Location.Span, d.Location.LineSpan);
+            spc.ReportDiagnostic(Diagnostic.Create(Descriptors.Get(d.Id), location, d.Arguments.Cast<object>().ToArray()));
+        }
     }
 
     private static string EmitCell(CellSpec spec) => spec.Kind switch
