@@ -156,7 +156,7 @@ public class SelfAttentionTrainingBenchmarks
         _scalar.Initialize(71);
         AttentionParameters.Import(_cell, _scalar);
         _workspace = _cell.CreateWorkspace(Tokens, 1);
-        _parameterGradients = new float[_cell.ParameterCount];
+        _parameterGradients = new float[MultiHead64x4.ParameterCount];
         _input = Verify.RandomArray(Elements, 72);
         _outputGradient = Verify.RandomArray(Elements, 73);
 
