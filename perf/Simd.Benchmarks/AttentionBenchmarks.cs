@@ -45,7 +45,7 @@ public class AdditiveAttentionStepBenchmarks
             Scalar();
             Simd();
             Verify.Close($"Additive step T={Keys} context (query {step})", _contextSimd, _contextScalar, Verify.StateTolerance);
-            Verify.Close($"Additive step T={Keys} weights (query {step})", _weightsSimd, _weightsScalar, Verify.StateTolerance);
+            AttentionVerify.CloseRelative($"Additive step T={Keys} weights (query {step})", _weightsSimd, _weightsScalar);
         }
     }
 
@@ -87,7 +87,7 @@ public class MultiHeadAttentionDecodeBenchmarks
     public void Setup()
     {
         _scalar.Initialize(61);
-        AttentionParameters.Import(_cell, _scalar);
+        AttentionVerify.Import(_cell, _scalar);
         _cache = _cell.CreateCache(Tokens, 1);
 
         float[] tokens = Verify.RandomArray(Tokens * ModelSize, 62);
@@ -102,7 +102,7 @@ public class MultiHeadAttentionDecodeBenchmarks
         }
 
         Verify.Close($"Multi-head decode outputs of steps 1..{Tokens}", outputsSimd, outputsScalar, Verify.StateTolerance);
-        Verify.Close($"Multi-head decode weights of step {Tokens}", lastWeights, _scalar.StepWeights, Verify.StateTolerance);
+        AttentionVerify.CloseRelative($"Multi-head decode weights of step {Tokens}", lastWeights, _scalar.StepWeights);
 
         _lastToken = tokens.AsSpan((Tokens - 1) * ModelSize, ModelSize).ToArray();
         Scalar();
@@ -154,7 +154,7 @@ public class SelfAttentionTrainingBenchmarks
     public void Setup()
     {
         _scalar.Initialize(71);
-        AttentionParameters.Import(_cell, _scalar);
+        AttentionVerify.Import(_cell, _scalar);
         _workspace = _cell.CreateWorkspace(Tokens, 1);
         _parameterGradients = new float[MultiHead64x4.ParameterCount];
         _input = Verify.RandomArray(Elements, 72);
@@ -164,14 +164,14 @@ public class SelfAttentionTrainingBenchmarks
         Simd();
         string label = $"Self-attention T={Tokens}";
         Verify.Close($"{label} forward output", _outputSimd, _outputScalar, Verify.StateTolerance);
-        Verify.CloseScaled($"{label} dL/dquery", _queryGradientSimd, _queryGradientScalar, Verify.GradientTolerance);
-        Verify.CloseScaled($"{label} dL/dkey", _keyGradientSimd, _keyGradientScalar, Verify.GradientTolerance);
-        Verify.CloseScaled($"{label} dL/dvalue", _valueGradientSimd, _valueGradientScalar, Verify.GradientTolerance);
-        AttentionParameters.VerifyGradients(label, _cell, _parameterGradients, _scalar);
+        AttentionVerify.CloseRelative($"{label} dL/dquery", _queryGradientSimd, _queryGradientScalar);
+        AttentionVerify.CloseRelative($"{label} dL/dkey", _keyGradientSimd, _keyGradientScalar);
+        AttentionVerify.CloseRelative($"{label} dL/dvalue", _valueGradientSimd, _valueGradientScalar);
+        AttentionVerify.VerifyGradients(label, _cell, _parameterGradients, _scalar);
 
         var weights = new float[Heads * Tokens * Tokens];
         _cell.Forward(Tokens, Tokens, 1, _input, _input, _input, ReadOnlySpan<int>.Empty, causal: false, _outputSimd, weights, _workspace);
-        Verify.Close($"{label} attention weights", weights, _scalar.ForwardWeights, Verify.StateTolerance);
+        AttentionVerify.CloseRelative($"{label} attention weights", weights, _scalar.ForwardWeights);
     }
 
     /// <summary>Scalar reference forward + backward.</summary>
@@ -191,9 +191,35 @@ public class SelfAttentionTrainingBenchmarks
     }
 }
 
-/// <summary>Moves the PyTorch-named multi-head tensors between <see cref="ScalarMultiHeadAttention"/> and a generated cell.</summary>
-internal static class AttentionParameters
+/// <summary>
+/// Attention-specific verification helpers: moving the PyTorch-named multi-head tensors into a generated cell, and
+/// comparisons relative to the reference's own magnitude for quantities far below 1 (softmax weights over 128 keys
+/// are about 1/128, the input gradients about 1e-3), where <see cref="Verify.StateTolerance"/> would hide real errors.
+/// </summary>
+internal static class AttentionVerify
 {
+    /// <summary>Relative tolerance: max |a − b| ≤ this × max |reference|.</summary>
+    public const float RelativeTolerance = 1e-4f;
+
+    /// <summary>Throws when max |actual − expected| exceeds <see cref="RelativeTolerance"/> × max |expected|.</summary>
+    /// <param name="what">Name for the message.</param><param name="actual">Generated cell's values.</param>
+    /// <param name="expected">Reference values, not all zero.</param>
+    public static void CloseRelative(string what, ReadOnlySpan<float> actual, ReadOnlySpan<float> expected)
+    {
+        float largest = 0;
+        foreach (float e in expected)
+        {
+            largest = MathF.Max(largest, MathF.Abs(e));
+        }
+
+        if (!(largest > 0))
+        {
+            throw new InvalidOperationException($"{what}: the reference is all zero (or NaN), so the comparison would prove nothing.");
+        }
+
+        Verify.Close($"{what} (largest |reference| {largest:E2})", actual, expected, RelativeTolerance * largest);
+    }
+
     /// <summary>Imports the reference's four tensors into <paramref name="cell"/> by name.</summary>
     /// <param name="cell">Generated cell.</param><param name="reference">Source of parameters.</param>
     public static void Import(IAttentionCell<float> cell, ScalarMultiHeadAttention reference)
@@ -217,7 +243,7 @@ internal static class AttentionParameters
         static void Check(string label, IAttentionCell<float> cell, ReadOnlySpan<float> gradients, string name, float[] expected)
         {
             ReadOnlySpan<float> actual = gradients.Slice(cell.ParameterOffset(name), cell.ParameterLength(name));
-            Verify.CloseScaled($"{label} dL/d{name}", actual, expected, Verify.GradientTolerance);
+            CloseRelative($"{label} dL/d{name}", actual, expected);
         }
     }
 }
