@@ -243,7 +243,8 @@ internal static class AttentionVerify
 
         static void Check(string label, IAttentionCell<float> cell, ReadOnlySpan<float> gradients, string name, float[] expected)
         {
-            ReadOnlySpan<float> actual = gradients.Slice(cell.ParameterOffset(name), cell.ParameterLength(name));
+            var actual = new float[cell.ParameterLength(name)];
+            cell.ReadTensor(gradients, name, actual); // PyTorch's row-major shape, whatever the cell's storage layout
             CloseRelative($"{label} dL/d{name}", actual, expected);
         }
     }

@@ -107,14 +107,22 @@ internal static class AttentionApi
         w.Open($"public void ImportParameter(string name, {ReadOnlySpan}<{e}> tensor)");
         w.Line("var length = ParameterLength(name);");
         w.Line($"{Guard}.Length(tensor.Length, length, nameof(tensor), \"the element count of tensor '\" + name + \"'\");");
-        w.Line("tensor.CopyTo(global::System.MemoryExtensions.AsSpan(_simdParameters, ParameterOffset(name), length));");
+        w.Line("var target = global::System.MemoryExtensions.AsSpan(_simdParameters, ParameterOffset(name), length);");
+        EmitTransposedCases(w, spec, "tensor", "target", toStorage: true);
+        w.Line("tensor.CopyTo(target);");
         w.Close();
         w.Line();
         w.Line("/// <inheritdoc />");
-        w.Open($"public void ExportParameter(string name, {Span}<{e}> tensor)");
+        w.Line($"public void ExportParameter(string name, {Span}<{e}> tensor) => ReadTensor(_simdParameters, name, tensor);");
+        w.Line();
+        w.Line("/// <inheritdoc />");
+        w.Open($"public void ReadTensor({ReadOnlySpan}<{e}> source, string name, {Span}<{e}> tensor)");
+        w.Line($"{Guard}.Length(source.Length, ParameterCount, nameof(source), \"ParameterCount\");");
         w.Line("var length = ParameterLength(name);");
         w.Line($"{Guard}.Length(tensor.Length, length, nameof(tensor), \"the element count of tensor '\" + name + \"'\");");
-        w.Line("global::System.MemoryExtensions.AsSpan(_simdParameters, ParameterOffset(name), length).CopyTo(tensor);");
+        w.Line("source = source.Slice(ParameterOffset(name), length);");
+        EmitTransposedCases(w, spec, "source", "tensor", toStorage: false);
+        w.Line("source.CopyTo(tensor);");
         w.Close();
         w.Line();
         w.Line("/// <summary>");
@@ -155,6 +163,36 @@ internal static class AttentionApi
         w.Line($"    new global::System.ArgumentException(\"'\" + name + \"' is not a tensor of {spec.TypeName.Replace("@", string.Empty)}; use one of: {string.Join(", ", tensors.Select(static t => t.Name))}.\", nameof(name));");
         w.Line();
         w.Line($"int global::Simd.IAttentionCell<{e}>.ParameterCount => ParameterCount;");
+    }
+
+    /// <summary>For tensors stored transposed, emits the transposing copy between the PyTorch shape and the storage.</summary>
+    private static void EmitTransposedCases(SourceWriter w, AttentionSpec spec, string from, string to, bool toStorage)
+    {
+        var any = false;
+        foreach (var t in spec.Tensors)
+        {
+            if (!t.StoredTransposed)
+            {
+                continue;
+            }
+
+            if (!any)
+            {
+                w.Open("switch (name)");
+                any = true;
+            }
+
+            // Import: [Rows, Columns] → [Columns, Rows]; export: the reverse.
+            var (rows, columns) = toStorage ? (t.Rows, t.Columns) : (t.Columns, t.Rows);
+            w.Line($"case \"{t.Name}\":");
+            w.Line($"    {Math}.Transpose<{ElementOf(spec)}>({from}, {rows}, {columns}, {columns}, {to}, {rows});");
+            w.Line("    return;");
+        }
+
+        if (any)
+        {
+            w.Close();
+        }
     }
 
     /// <summary>The offset constant of a tensor.</summary>
