@@ -234,7 +234,8 @@ public static class AttentionMath
         var column = 0;
         if (Vector512.IsHardwareAccelerated)
         {
-            // Four column blocks share each coefficient's broadcast; their accumulators are independent chains.
+            // Four column blocks share each coefficient's broadcast. Even and odd rows go to separate accumulators:
+            // eight independent chains cover the FMA latency (4 cycles at 2 per cycle), which four would not.
             for (; column <= length - (4 * Vector512<T>.Count); column += 4 * Vector512<T>.Count)
             {
                 var c = Vector512<T>.Count;
@@ -242,8 +243,29 @@ public static class AttentionMath
                 var b1 = accumulate ? Vector512.LoadUnsafe(ref d, (nuint)(column + c)) : Vector512<T>.Zero;
                 var b2 = accumulate ? Vector512.LoadUnsafe(ref d, (nuint)(column + (2 * c))) : Vector512<T>.Zero;
                 var b3 = accumulate ? Vector512.LoadUnsafe(ref d, (nuint)(column + (3 * c))) : Vector512<T>.Zero;
+                var e0 = Vector512<T>.Zero;
+                var e1 = Vector512<T>.Zero;
+                var e2 = Vector512<T>.Zero;
+                var e3 = Vector512<T>.Zero;
                 ref var at = ref Unsafe.Add(ref r, column);
-                for (var j = 0; j < count; j++)
+                var j = 0;
+                for (; j <= count - 2; j += 2)
+                {
+                    var weight = Vector512.Create(Unsafe.Add(ref w, j));
+                    ref var row = ref Unsafe.Add(ref at, j * rowStride);
+                    b0 = MulAdd(weight, Vector512.LoadUnsafe(ref row), b0);
+                    b1 = MulAdd(weight, Vector512.LoadUnsafe(ref row, (nuint)c), b1);
+                    b2 = MulAdd(weight, Vector512.LoadUnsafe(ref row, (nuint)(2 * c)), b2);
+                    b3 = MulAdd(weight, Vector512.LoadUnsafe(ref row, (nuint)(3 * c)), b3);
+                    var next = Vector512.Create(Unsafe.Add(ref w, j + 1));
+                    ref var nextRow = ref Unsafe.Add(ref row, rowStride);
+                    e0 = MulAdd(next, Vector512.LoadUnsafe(ref nextRow), e0);
+                    e1 = MulAdd(next, Vector512.LoadUnsafe(ref nextRow, (nuint)c), e1);
+                    e2 = MulAdd(next, Vector512.LoadUnsafe(ref nextRow, (nuint)(2 * c)), e2);
+                    e3 = MulAdd(next, Vector512.LoadUnsafe(ref nextRow, (nuint)(3 * c)), e3);
+                }
+
+                if (j < count)
                 {
                     var weight = Vector512.Create(Unsafe.Add(ref w, j));
                     ref var row = ref Unsafe.Add(ref at, j * rowStride);
@@ -253,27 +275,37 @@ public static class AttentionMath
                     b3 = MulAdd(weight, Vector512.LoadUnsafe(ref row, (nuint)(3 * c)), b3);
                 }
 
-                b0.StoreUnsafe(ref d, (nuint)column);
-                b1.StoreUnsafe(ref d, (nuint)(column + c));
-                b2.StoreUnsafe(ref d, (nuint)(column + (2 * c)));
-                b3.StoreUnsafe(ref d, (nuint)(column + (3 * c)));
+                (b0 + e0).StoreUnsafe(ref d, (nuint)column);
+                (b1 + e1).StoreUnsafe(ref d, (nuint)(column + c));
+                (b2 + e2).StoreUnsafe(ref d, (nuint)(column + (2 * c)));
+                (b3 + e3).StoreUnsafe(ref d, (nuint)(column + (3 * c)));
             }
 
             for (; column <= length - Vector512<T>.Count; column += Vector512<T>.Count)
             {
-                // Four accumulators hide the FMA latency of the chain over the rows.
+                // Eight accumulators over the rows cover the FMA latency (4 cycles at 2 per cycle).
                 var a0 = accumulate ? Vector512.LoadUnsafe(ref d, (nuint)column) : Vector512<T>.Zero;
                 var a1 = Vector512<T>.Zero;
                 var a2 = Vector512<T>.Zero;
                 var a3 = Vector512<T>.Zero;
+                var a4 = Vector512<T>.Zero;
+                var a5 = Vector512<T>.Zero;
+                var a6 = Vector512<T>.Zero;
+                var a7 = Vector512<T>.Zero;
                 ref var at = ref Unsafe.Add(ref r, column);
                 var j = 0;
-                for (; j <= count - 4; j += 4)
+                for (; j <= count - 8; j += 8)
                 {
-                    a0 = MulAdd(Vector512.Create(Unsafe.Add(ref w, j)), Vector512.LoadUnsafe(ref at, (nuint)(j * rowStride)), a0);
-                    a1 = MulAdd(Vector512.Create(Unsafe.Add(ref w, j + 1)), Vector512.LoadUnsafe(ref at, (nuint)((j + 1) * rowStride)), a1);
-                    a2 = MulAdd(Vector512.Create(Unsafe.Add(ref w, j + 2)), Vector512.LoadUnsafe(ref at, (nuint)((j + 2) * rowStride)), a2);
-                    a3 = MulAdd(Vector512.Create(Unsafe.Add(ref w, j + 3)), Vector512.LoadUnsafe(ref at, (nuint)((j + 3) * rowStride)), a3);
+                    ref var row = ref Unsafe.Add(ref at, j * rowStride);
+                    ref var weights = ref Unsafe.Add(ref w, j);
+                    a0 = MulAdd(Vector512.Create(weights), Vector512.LoadUnsafe(ref row), a0);
+                    a1 = MulAdd(Vector512.Create(Unsafe.Add(ref weights, 1)), Vector512.LoadUnsafe(ref row, (nuint)rowStride), a1);
+                    a2 = MulAdd(Vector512.Create(Unsafe.Add(ref weights, 2)), Vector512.LoadUnsafe(ref row, (nuint)(2 * rowStride)), a2);
+                    a3 = MulAdd(Vector512.Create(Unsafe.Add(ref weights, 3)), Vector512.LoadUnsafe(ref row, (nuint)(3 * rowStride)), a3);
+                    a4 = MulAdd(Vector512.Create(Unsafe.Add(ref weights, 4)), Vector512.LoadUnsafe(ref row, (nuint)(4 * rowStride)), a4);
+                    a5 = MulAdd(Vector512.Create(Unsafe.Add(ref weights, 5)), Vector512.LoadUnsafe(ref row, (nuint)(5 * rowStride)), a5);
+                    a6 = MulAdd(Vector512.Create(Unsafe.Add(ref weights, 6)), Vector512.LoadUnsafe(ref row, (nuint)(6 * rowStride)), a6);
+                    a7 = MulAdd(Vector512.Create(Unsafe.Add(ref weights, 7)), Vector512.LoadUnsafe(ref row, (nuint)(7 * rowStride)), a7);
                 }
 
                 for (; j < count; j++)
@@ -281,13 +313,14 @@ public static class AttentionMath
                     a0 = MulAdd(Vector512.Create(Unsafe.Add(ref w, j)), Vector512.LoadUnsafe(ref at, (nuint)(j * rowStride)), a0);
                 }
 
-                ((a0 + a1) + (a2 + a3)).StoreUnsafe(ref d, (nuint)column);
+                (((a0 + a1) + (a2 + a3)) + ((a4 + a5) + (a6 + a7))).StoreUnsafe(ref d, (nuint)column);
             }
         }
 
         if (Vector256.IsHardwareAccelerated)
         {
-            // Four column blocks share each coefficient's broadcast; their accumulators are independent chains.
+            // Four column blocks share each coefficient's broadcast. Even and odd rows go to separate accumulators:
+            // eight independent chains cover the FMA latency (4 cycles at 2 per cycle), which four would not.
             for (; column <= length - (4 * Vector256<T>.Count); column += 4 * Vector256<T>.Count)
             {
                 var c = Vector256<T>.Count;
@@ -295,8 +328,29 @@ public static class AttentionMath
                 var b1 = accumulate ? Vector256.LoadUnsafe(ref d, (nuint)(column + c)) : Vector256<T>.Zero;
                 var b2 = accumulate ? Vector256.LoadUnsafe(ref d, (nuint)(column + (2 * c))) : Vector256<T>.Zero;
                 var b3 = accumulate ? Vector256.LoadUnsafe(ref d, (nuint)(column + (3 * c))) : Vector256<T>.Zero;
+                var e0 = Vector256<T>.Zero;
+                var e1 = Vector256<T>.Zero;
+                var e2 = Vector256<T>.Zero;
+                var e3 = Vector256<T>.Zero;
                 ref var at = ref Unsafe.Add(ref r, column);
-                for (var j = 0; j < count; j++)
+                var j = 0;
+                for (; j <= count - 2; j += 2)
+                {
+                    var weight = Vector256.Create(Unsafe.Add(ref w, j));
+                    ref var row = ref Unsafe.Add(ref at, j * rowStride);
+                    b0 = MulAdd(weight, Vector256.LoadUnsafe(ref row), b0);
+                    b1 = MulAdd(weight, Vector256.LoadUnsafe(ref row, (nuint)c), b1);
+                    b2 = MulAdd(weight, Vector256.LoadUnsafe(ref row, (nuint)(2 * c)), b2);
+                    b3 = MulAdd(weight, Vector256.LoadUnsafe(ref row, (nuint)(3 * c)), b3);
+                    var next = Vector256.Create(Unsafe.Add(ref w, j + 1));
+                    ref var nextRow = ref Unsafe.Add(ref row, rowStride);
+                    e0 = MulAdd(next, Vector256.LoadUnsafe(ref nextRow), e0);
+                    e1 = MulAdd(next, Vector256.LoadUnsafe(ref nextRow, (nuint)c), e1);
+                    e2 = MulAdd(next, Vector256.LoadUnsafe(ref nextRow, (nuint)(2 * c)), e2);
+                    e3 = MulAdd(next, Vector256.LoadUnsafe(ref nextRow, (nuint)(3 * c)), e3);
+                }
+
+                if (j < count)
                 {
                     var weight = Vector256.Create(Unsafe.Add(ref w, j));
                     ref var row = ref Unsafe.Add(ref at, j * rowStride);
@@ -306,27 +360,37 @@ public static class AttentionMath
                     b3 = MulAdd(weight, Vector256.LoadUnsafe(ref row, (nuint)(3 * c)), b3);
                 }
 
-                b0.StoreUnsafe(ref d, (nuint)column);
-                b1.StoreUnsafe(ref d, (nuint)(column + c));
-                b2.StoreUnsafe(ref d, (nuint)(column + (2 * c)));
-                b3.StoreUnsafe(ref d, (nuint)(column + (3 * c)));
+                (b0 + e0).StoreUnsafe(ref d, (nuint)column);
+                (b1 + e1).StoreUnsafe(ref d, (nuint)(column + c));
+                (b2 + e2).StoreUnsafe(ref d, (nuint)(column + (2 * c)));
+                (b3 + e3).StoreUnsafe(ref d, (nuint)(column + (3 * c)));
             }
 
             for (; column <= length - Vector256<T>.Count; column += Vector256<T>.Count)
             {
-                // Four accumulators hide the FMA latency of the chain over the rows.
+                // Eight accumulators over the rows cover the FMA latency (4 cycles at 2 per cycle).
                 var a0 = accumulate ? Vector256.LoadUnsafe(ref d, (nuint)column) : Vector256<T>.Zero;
                 var a1 = Vector256<T>.Zero;
                 var a2 = Vector256<T>.Zero;
                 var a3 = Vector256<T>.Zero;
+                var a4 = Vector256<T>.Zero;
+                var a5 = Vector256<T>.Zero;
+                var a6 = Vector256<T>.Zero;
+                var a7 = Vector256<T>.Zero;
                 ref var at = ref Unsafe.Add(ref r, column);
                 var j = 0;
-                for (; j <= count - 4; j += 4)
+                for (; j <= count - 8; j += 8)
                 {
-                    a0 = MulAdd(Vector256.Create(Unsafe.Add(ref w, j)), Vector256.LoadUnsafe(ref at, (nuint)(j * rowStride)), a0);
-                    a1 = MulAdd(Vector256.Create(Unsafe.Add(ref w, j + 1)), Vector256.LoadUnsafe(ref at, (nuint)((j + 1) * rowStride)), a1);
-                    a2 = MulAdd(Vector256.Create(Unsafe.Add(ref w, j + 2)), Vector256.LoadUnsafe(ref at, (nuint)((j + 2) * rowStride)), a2);
-                    a3 = MulAdd(Vector256.Create(Unsafe.Add(ref w, j + 3)), Vector256.LoadUnsafe(ref at, (nuint)((j + 3) * rowStride)), a3);
+                    ref var row = ref Unsafe.Add(ref at, j * rowStride);
+                    ref var weights = ref Unsafe.Add(ref w, j);
+                    a0 = MulAdd(Vector256.Create(weights), Vector256.LoadUnsafe(ref row), a0);
+                    a1 = MulAdd(Vector256.Create(Unsafe.Add(ref weights, 1)), Vector256.LoadUnsafe(ref row, (nuint)rowStride), a1);
+                    a2 = MulAdd(Vector256.Create(Unsafe.Add(ref weights, 2)), Vector256.LoadUnsafe(ref row, (nuint)(2 * rowStride)), a2);
+                    a3 = MulAdd(Vector256.Create(Unsafe.Add(ref weights, 3)), Vector256.LoadUnsafe(ref row, (nuint)(3 * rowStride)), a3);
+                    a4 = MulAdd(Vector256.Create(Unsafe.Add(ref weights, 4)), Vector256.LoadUnsafe(ref row, (nuint)(4 * rowStride)), a4);
+                    a5 = MulAdd(Vector256.Create(Unsafe.Add(ref weights, 5)), Vector256.LoadUnsafe(ref row, (nuint)(5 * rowStride)), a5);
+                    a6 = MulAdd(Vector256.Create(Unsafe.Add(ref weights, 6)), Vector256.LoadUnsafe(ref row, (nuint)(6 * rowStride)), a6);
+                    a7 = MulAdd(Vector256.Create(Unsafe.Add(ref weights, 7)), Vector256.LoadUnsafe(ref row, (nuint)(7 * rowStride)), a7);
                 }
 
                 for (; j < count; j++)
@@ -334,13 +398,14 @@ public static class AttentionMath
                     a0 = MulAdd(Vector256.Create(Unsafe.Add(ref w, j)), Vector256.LoadUnsafe(ref at, (nuint)(j * rowStride)), a0);
                 }
 
-                ((a0 + a1) + (a2 + a3)).StoreUnsafe(ref d, (nuint)column);
+                (((a0 + a1) + (a2 + a3)) + ((a4 + a5) + (a6 + a7))).StoreUnsafe(ref d, (nuint)column);
             }
         }
 
         if (Vector128.IsHardwareAccelerated)
         {
-            // Four column blocks share each coefficient's broadcast; their accumulators are independent chains.
+            // Four column blocks share each coefficient's broadcast. Even and odd rows go to separate accumulators:
+            // eight independent chains cover the FMA latency (4 cycles at 2 per cycle), which four would not.
             for (; column <= length - (4 * Vector128<T>.Count); column += 4 * Vector128<T>.Count)
             {
                 var c = Vector128<T>.Count;
@@ -348,8 +413,29 @@ public static class AttentionMath
                 var b1 = accumulate ? Vector128.LoadUnsafe(ref d, (nuint)(column + c)) : Vector128<T>.Zero;
                 var b2 = accumulate ? Vector128.LoadUnsafe(ref d, (nuint)(column + (2 * c))) : Vector128<T>.Zero;
                 var b3 = accumulate ? Vector128.LoadUnsafe(ref d, (nuint)(column + (3 * c))) : Vector128<T>.Zero;
+                var e0 = Vector128<T>.Zero;
+                var e1 = Vector128<T>.Zero;
+                var e2 = Vector128<T>.Zero;
+                var e3 = Vector128<T>.Zero;
                 ref var at = ref Unsafe.Add(ref r, column);
-                for (var j = 0; j < count; j++)
+                var j = 0;
+                for (; j <= count - 2; j += 2)
+                {
+                    var weight = Vector128.Create(Unsafe.Add(ref w, j));
+                    ref var row = ref Unsafe.Add(ref at, j * rowStride);
+                    b0 = MulAdd(weight, Vector128.LoadUnsafe(ref row), b0);
+                    b1 = MulAdd(weight, Vector128.LoadUnsafe(ref row, (nuint)c), b1);
+                    b2 = MulAdd(weight, Vector128.LoadUnsafe(ref row, (nuint)(2 * c)), b2);
+                    b3 = MulAdd(weight, Vector128.LoadUnsafe(ref row, (nuint)(3 * c)), b3);
+                    var next = Vector128.Create(Unsafe.Add(ref w, j + 1));
+                    ref var nextRow = ref Unsafe.Add(ref row, rowStride);
+                    e0 = MulAdd(next, Vector128.LoadUnsafe(ref nextRow), e0);
+                    e1 = MulAdd(next, Vector128.LoadUnsafe(ref nextRow, (nuint)c), e1);
+                    e2 = MulAdd(next, Vector128.LoadUnsafe(ref nextRow, (nuint)(2 * c)), e2);
+                    e3 = MulAdd(next, Vector128.LoadUnsafe(ref nextRow, (nuint)(3 * c)), e3);
+                }
+
+                if (j < count)
                 {
                     var weight = Vector128.Create(Unsafe.Add(ref w, j));
                     ref var row = ref Unsafe.Add(ref at, j * rowStride);
@@ -359,27 +445,37 @@ public static class AttentionMath
                     b3 = MulAdd(weight, Vector128.LoadUnsafe(ref row, (nuint)(3 * c)), b3);
                 }
 
-                b0.StoreUnsafe(ref d, (nuint)column);
-                b1.StoreUnsafe(ref d, (nuint)(column + c));
-                b2.StoreUnsafe(ref d, (nuint)(column + (2 * c)));
-                b3.StoreUnsafe(ref d, (nuint)(column + (3 * c)));
+                (b0 + e0).StoreUnsafe(ref d, (nuint)column);
+                (b1 + e1).StoreUnsafe(ref d, (nuint)(column + c));
+                (b2 + e2).StoreUnsafe(ref d, (nuint)(column + (2 * c)));
+                (b3 + e3).StoreUnsafe(ref d, (nuint)(column + (3 * c)));
             }
 
             for (; column <= length - Vector128<T>.Count; column += Vector128<T>.Count)
             {
-                // Four accumulators hide the FMA latency of the chain over the rows.
+                // Eight accumulators over the rows cover the FMA latency (4 cycles at 2 per cycle).
                 var a0 = accumulate ? Vector128.LoadUnsafe(ref d, (nuint)column) : Vector128<T>.Zero;
                 var a1 = Vector128<T>.Zero;
                 var a2 = Vector128<T>.Zero;
                 var a3 = Vector128<T>.Zero;
+                var a4 = Vector128<T>.Zero;
+                var a5 = Vector128<T>.Zero;
+                var a6 = Vector128<T>.Zero;
+                var a7 = Vector128<T>.Zero;
                 ref var at = ref Unsafe.Add(ref r, column);
                 var j = 0;
-                for (; j <= count - 4; j += 4)
+                for (; j <= count - 8; j += 8)
                 {
-                    a0 = MulAdd(Vector128.Create(Unsafe.Add(ref w, j)), Vector128.LoadUnsafe(ref at, (nuint)(j * rowStride)), a0);
-                    a1 = MulAdd(Vector128.Create(Unsafe.Add(ref w, j + 1)), Vector128.LoadUnsafe(ref at, (nuint)((j + 1) * rowStride)), a1);
-                    a2 = MulAdd(Vector128.Create(Unsafe.Add(ref w, j + 2)), Vector128.LoadUnsafe(ref at, (nuint)((j + 2) * rowStride)), a2);
-                    a3 = MulAdd(Vector128.Create(Unsafe.Add(ref w, j + 3)), Vector128.LoadUnsafe(ref at, (nuint)((j + 3) * rowStride)), a3);
+                    ref var row = ref Unsafe.Add(ref at, j * rowStride);
+                    ref var weights = ref Unsafe.Add(ref w, j);
+                    a0 = MulAdd(Vector128.Create(weights), Vector128.LoadUnsafe(ref row), a0);
+                    a1 = MulAdd(Vector128.Create(Unsafe.Add(ref weights, 1)), Vector128.LoadUnsafe(ref row, (nuint)rowStride), a1);
+                    a2 = MulAdd(Vector128.Create(Unsafe.Add(ref weights, 2)), Vector128.LoadUnsafe(ref row, (nuint)(2 * rowStride)), a2);
+                    a3 = MulAdd(Vector128.Create(Unsafe.Add(ref weights, 3)), Vector128.LoadUnsafe(ref row, (nuint)(3 * rowStride)), a3);
+                    a4 = MulAdd(Vector128.Create(Unsafe.Add(ref weights, 4)), Vector128.LoadUnsafe(ref row, (nuint)(4 * rowStride)), a4);
+                    a5 = MulAdd(Vector128.Create(Unsafe.Add(ref weights, 5)), Vector128.LoadUnsafe(ref row, (nuint)(5 * rowStride)), a5);
+                    a6 = MulAdd(Vector128.Create(Unsafe.Add(ref weights, 6)), Vector128.LoadUnsafe(ref row, (nuint)(6 * rowStride)), a6);
+                    a7 = MulAdd(Vector128.Create(Unsafe.Add(ref weights, 7)), Vector128.LoadUnsafe(ref row, (nuint)(7 * rowStride)), a7);
                 }
 
                 for (; j < count; j++)
@@ -387,7 +483,7 @@ public static class AttentionMath
                     a0 = MulAdd(Vector128.Create(Unsafe.Add(ref w, j)), Vector128.LoadUnsafe(ref at, (nuint)(j * rowStride)), a0);
                 }
 
-                ((a0 + a1) + (a2 + a3)).StoreUnsafe(ref d, (nuint)column);
+                (((a0 + a1) + (a2 + a3)) + ((a4 + a5) + (a6 + a7))).StoreUnsafe(ref d, (nuint)column);
             }
         }
         for (; column < length; column++)
@@ -552,10 +648,7 @@ public static class AttentionMath
                 m = Vector512.Max(m, Vector512.LoadUnsafe(ref v, (nuint)i));
             }
 
-            for (var lane = 0; lane < Vector512<T>.Count; lane++)
-            {
-                max = T.Max(max, m.GetElement(lane));
-            }
+            max = T.Max(max, MaxAcross(m));
         }
 
         if (Vector256.IsHardwareAccelerated && length - i >= Vector256<T>.Count)
@@ -566,10 +659,7 @@ public static class AttentionMath
                 m = Vector256.Max(m, Vector256.LoadUnsafe(ref v, (nuint)i));
             }
 
-            for (var lane = 0; lane < Vector256<T>.Count; lane++)
-            {
-                max = T.Max(max, m.GetElement(lane));
-            }
+            max = T.Max(max, MaxAcross(m));
         }
 
         if (Vector128.IsHardwareAccelerated && length - i >= Vector128<T>.Count)
@@ -580,10 +670,7 @@ public static class AttentionMath
                 m = Vector128.Max(m, Vector128.LoadUnsafe(ref v, (nuint)i));
             }
 
-            for (var lane = 0; lane < Vector128<T>.Count; lane++)
-            {
-                max = T.Max(max, m.GetElement(lane));
-            }
+            max = T.Max(max, MaxAcross(m));
         }
         for (; i < length; i++)
         {
@@ -1022,6 +1109,29 @@ public static class AttentionMath
         var magnitude = T.Abs(x);
         var e = Exp(-(magnitude + magnitude));
         return T.CopySign((T.One - e) / (T.One + e), x);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static T MaxAcross<T>(Vector512<T> v)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        => MaxAcross(Vector256.Max(v.GetLower(), v.GetUpper()));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static T MaxAcross<T>(Vector256<T> v)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        => MaxAcross(Vector128.Max(v.GetLower(), v.GetUpper()));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static T MaxAcross<T>(Vector128<T> v)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var max = v.GetElement(0);
+        for (var lane = 1; lane < Vector128<T>.Count; lane++)
+        {
+            max = T.Max(max, v.GetElement(lane));
+        }
+
+        return max;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
