@@ -19,11 +19,6 @@ public sealed class AttentionGeneratorTests
 {
     private const string UpdateVariable = "SIMD_UPDATE_BASELINES";
 
-    // The limits OptimizableSizeTests states (a third or less of the JIT's MinOpts thresholds).
-    private const int MaxMethodIlBytes = 20_000;
-    private const int MaxMethodLocals = 200;
-    private const int MaxMethodBranches = 1_000;
-
     private static string Declare(string attribute, string type = "public partial class Cell") =>
         $"using Simd;\n\nnamespace Sample;\n\n[{attribute}]\n{type}\n{{\n}}\n";
 
@@ -116,37 +111,7 @@ public sealed class AttentionGeneratorTests
     {
         var run = GeneratorHarness.Run(Declare(attribute));
         Assert.Empty(run.DriverDiagnostics);
-        using var stream = new MemoryStream();
-        var emit = run.Output.Emit(stream);
-        Assert.True(emit.Success, GeneratorHarness.Describe(emit.Diagnostics.Take(20)));
-
-        stream.Position = 0;
-        using var pe = new PEReader(stream);
-        var metadata = pe.GetMetadataReader();
-        var methods = new List<(string Name, int IlBytes, int Locals, int Branches)>();
-        foreach (var handle in metadata.MethodDefinitions)
-        {
-            var method = metadata.GetMethodDefinition(handle);
-            if (method.RelativeVirtualAddress == 0)
-            {
-                continue;
-            }
-
-            var body = pe.GetMethodBody(method.RelativeVirtualAddress);
-            var il = body.GetILBytes() ?? Array.Empty<byte>();
-            var locals = body.LocalSignature.IsNil
-                ? 0
-                : OptimizableSizeTests.LocalCount(metadata.GetBlobReader(metadata.GetStandaloneSignature(body.LocalSignature).Signature));
-            methods.Add((metadata.GetString(method.Name), il.Length, locals, OptimizableSizeTests.CountBranches(il)));
-        }
-
-        Assert.True(methods.Count > 10, $"only {methods.Count} method bodies found");
-        var biggest = methods.MaxBy(static m => m.IlBytes);
-        Assert.True(biggest.IlBytes <= MaxMethodIlBytes, $"{biggest.Name} has {biggest.IlBytes} bytes of IL; the limit is {MaxMethodIlBytes}");
-        var mostLocals = methods.MaxBy(static m => m.Locals);
-        Assert.True(mostLocals.Locals <= MaxMethodLocals, $"{mostLocals.Name} has {mostLocals.Locals} locals; the limit is {MaxMethodLocals}");
-        var mostBranches = methods.MaxBy(static m => m.Branches);
-        Assert.True(mostBranches.Branches <= MaxMethodBranches, $"{mostBranches.Name} has {mostBranches.Branches} branches; the limit is {MaxMethodBranches}");
+        OptimizableSizeTests.AssertCompiledMethodsWithinLimits(run, minimumMethods: 10);
     }
 
     [Theory]

@@ -23,9 +23,6 @@ public sealed class GruGeneratorTests
 
     /// <summary>Same stated limits as <see cref="OptimizableSizeTests"/>, for the same reasons.</summary>
     private const int MaxMethodLines = 400;
-    private const int MaxMethodIlBytes = 20_000;
-    private const int MaxMethodLocals = 200;
-    private const int MaxMethodBranches = 1_000;
 
     private static string Cell(int inputSize, int hiddenSize, string element = "float", bool resetBefore = false, string name = "Cell") =>
         $"namespace Sample;\n[Simd.GruCell({inputSize}, {hiddenSize}"
@@ -174,37 +171,7 @@ public sealed class GruGeneratorTests
     {
         var run = GeneratorHarness.Run(Cell(1000, 4096, resetBefore: resetBefore));
         Assert.Empty(run.DriverDiagnostics);
-        using var stream = new MemoryStream();
-        var emit = run.Output.Emit(stream);
-        Assert.True(emit.Success, GeneratorHarness.Describe(emit.Diagnostics.Take(20)));
-
-        stream.Position = 0;
-        using var pe = new PEReader(stream);
-        var metadata = pe.GetMetadataReader();
-        var methods = new List<(string Name, int IlBytes, int Locals, int Branches)>();
-        foreach (var handle in metadata.MethodDefinitions)
-        {
-            var method = metadata.GetMethodDefinition(handle);
-            if (method.RelativeVirtualAddress == 0)
-            {
-                continue;
-            }
-
-            var body = pe.GetMethodBody(method.RelativeVirtualAddress);
-            var il = body.GetILBytes() ?? Array.Empty<byte>();
-            var locals = body.LocalSignature.IsNil
-                ? 0
-                : OptimizableSizeTests.LocalCount(metadata.GetBlobReader(metadata.GetStandaloneSignature(body.LocalSignature).Signature));
-            methods.Add((metadata.GetString(method.Name), il.Length, locals, OptimizableSizeTests.CountBranches(il)));
-        }
-
-        Assert.True(methods.Count > 50, $"only {methods.Count} method bodies found");
-        var biggest = methods.MaxBy(static m => m.IlBytes);
-        Assert.True(biggest.IlBytes <= MaxMethodIlBytes, $"{biggest.Name} has {biggest.IlBytes} bytes of IL; the limit is {MaxMethodIlBytes}");
-        var mostLocals = methods.MaxBy(static m => m.Locals);
-        Assert.True(mostLocals.Locals <= MaxMethodLocals, $"{mostLocals.Name} has {mostLocals.Locals} locals; the limit is {MaxMethodLocals}");
-        var mostBranches = methods.MaxBy(static m => m.Branches);
-        Assert.True(mostBranches.Branches <= MaxMethodBranches, $"{mostBranches.Name} has {mostBranches.Branches} branches; the limit is {MaxMethodBranches}");
+        OptimizableSizeTests.AssertCompiledMethodsWithinLimits(run, minimumMethods: 50);
     }
 
     private static object? ConstantOf(INamedTypeSymbol type, string name)
