@@ -19,8 +19,6 @@ namespace Simd.Generator.Tests;
 /// </summary>
 public sealed class GruGeneratorTests
 {
-    private const string UpdateVariable = "SIMD_UPDATE_BASELINES";
-
     /// <summary>Same stated limits as <see cref="OptimizableSizeTests"/>, for the same reasons.</summary>
     private const int MaxMethodLines = 400;
 
@@ -132,20 +130,7 @@ public sealed class GruGeneratorTests
         Assert.Empty(run.DriverDiagnostics);
         var actual = run.SingleSourceText;
 
-        if (Environment.GetEnvironmentVariable(UpdateVariable) == "1")
-        {
-            File.WriteAllText(Path.Combine(BaselineTests.FindRepositoryRoot(), "tests", "Simd.Generator.Tests", "Baselines", baselineName), actual);
-            return;
-        }
-
-        var baselinePath = Path.Combine(AppContext.BaseDirectory, "Baselines", baselineName);
-        Assert.True(File.Exists(baselinePath), $"Missing baseline {baselinePath}; run the tests with {UpdateVariable}=1 to create it.");
-        var expected = File.ReadAllText(baselinePath).Replace("\r\n", "\n", StringComparison.Ordinal);
-        if (expected != actual)
-        {
-            Assert.Fail($"Generated source differs from {baselineName}: {BaselineTests.FirstDifference(expected, actual)}\n"
-                + $"If the change is intended, run the tests with {UpdateVariable}=1 and review the baseline diff.");
-        }
+        BaselineTests.AssertMatchesBaseline(actual, baselineName);
     }
 
     [Theory]

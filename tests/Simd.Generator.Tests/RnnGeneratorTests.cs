@@ -19,8 +19,6 @@ namespace Simd.Generator.Tests;
 /// </summary>
 public sealed class RnnGeneratorTests
 {
-    private const string UpdateVariable = "SIMD_UPDATE_BASELINES";
-
     // Same stated limits as OptimizableSizeTests, for the same reasons (a third or less of the JIT's MinOpts limits).
     private const int MaxMethodLines = 400;
 
@@ -124,20 +122,7 @@ public sealed class RnnGeneratorTests
         var run = GeneratorHarness.Run(Rnn(3, 5));
         Assert.Empty(run.DriverDiagnostics);
         var actual = run.SingleSourceText;
-        if (Environment.GetEnvironmentVariable(UpdateVariable) == "1")
-        {
-            File.WriteAllText(Path.Combine(BaselineTests.FindRepositoryRoot(), "tests", "Simd.Generator.Tests", "Baselines", baselineName), actual);
-            return;
-        }
-
-        var path = Path.Combine(AppContext.BaseDirectory, "Baselines", baselineName);
-        Assert.True(File.Exists(path), $"Missing baseline {path}; run the tests with {UpdateVariable}=1 to create it.");
-        var expected = File.ReadAllText(path).Replace("\r\n", "\n", StringComparison.Ordinal);
-        if (expected != actual)
-        {
-            Assert.Fail($"Generated source differs from {baselineName}: {BaselineTests.FirstDifference(expected, actual)}\n"
-                + $"If the change is intended, run the tests with {UpdateVariable}=1 and review the baseline diff.");
-        }
+        BaselineTests.AssertMatchesBaseline(actual, baselineName);
     }
 
     private static int LineCount(SyntaxNode? body)
