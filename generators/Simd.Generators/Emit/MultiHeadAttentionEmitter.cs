@@ -152,8 +152,7 @@ internal static class MultiHeadAttentionEmitter
         w.Line("var row = probabilities.Slice(i * m.M, keyCount);");
         w.Line("var scores = row.Slice(0, seen);");
         w.Line($"{Math}.Combine<{e}>(queries.Slice((i * {m}) + (head * {d}), {d}), m.HeadT, m.M, scores, false);");
-        w.Line($"{Math}.Scale<{e}>(scores, {scale});");
-        w.Line($"{Math}.Softmax<{e}>(scores);");
+        w.Line($"{Math}.Softmax<{e}>(scores, {scale});");
         w.Line("row.Slice(seen).Clear();");
         w.Line($"{Math}.Combine<{e}>(scores, values.Slice(head * {d}), {m}, context.Slice((i * {m}) + (head * {d}), {d}), false);");
         w.Open("if (!weights.IsEmpty)");
@@ -326,8 +325,7 @@ internal static class MultiHeadAttentionEmitter
         w.Line($"v.CopyTo(values.Slice(position * {m}, {m}));");
         w.Open($"for (var head = 0; head < {h}; head++)");
         w.Line($"{Math}.Combine<{e}>(q.Slice(head * {d}, {d}), keysT.Slice(head * {d} * capacity), capacity, scores, false);");
-        w.Line($"{Math}.Scale<{e}>(scores, {scale});");
-        w.Line($"{Math}.Softmax<{e}>(scores);");
+        w.Line($"{Math}.Softmax<{e}>(scores, {scale});");
         w.Line($"{Math}.Combine<{e}>(scores, values.Slice(head * {d}), {m}, context.Slice(head * {d}, {d}), false);");
         w.Open("if (!weights.IsEmpty)");
         w.Line($"scores.CopyTo(weights.Slice(((b * {h}) + head) * seen, seen));");

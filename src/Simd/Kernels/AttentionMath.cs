@@ -630,7 +630,23 @@ public static class AttentionMath
     /// <param name="values">Scores in, probabilities out.</param>
     public static void Softmax<T>(Span<T> values)
         where T : unmanaged, IFloatingPointIeee754<T>
+        => Softmax(values, T.One);
+
+    /// <summary>
+    /// Replaces <paramref name="values"/> with softmax(<paramref name="scale"/> · values), the scale folded into the
+    /// exponent's argument (e^(scale·x_j − scale·max)) so scaled dot-product attention needs no separate pass.
+    /// </summary>
+    /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
+    /// <param name="values">Scores in, probabilities out.</param>
+    /// <param name="scale">A positive factor (1/√d for scaled dot-product attention).</param>
+    public static void Softmax<T>(Span<T> values, T scale)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
+        if (!(scale > T.Zero))
+        {
+            throw new ArgumentOutOfRangeException(nameof(scale), scale, "'scale' must be positive.");
+        }
+
         var length = values.Length;
         if (length == 0)
         {
@@ -678,14 +694,17 @@ public static class AttentionMath
         }
 
         var sum = T.Zero;
+        var shift = -scale * max;
         i = 0;
         if (Vector512.IsHardwareAccelerated && length - i >= Vector512<T>.Count)
         {
-            var m = Vector512.Create(max);
+            var factor = Vector512.Create(scale);
+            var offset = Vector512.Create(shift);
             var s = Vector512<T>.Zero;
             for (; i <= length - Vector512<T>.Count; i += Vector512<T>.Count)
             {
-                var e = ExpNonPositive(Vector512.LoadUnsafe(ref v, (nuint)i) - m);
+                // min(0, ·): with a scale ≠ 1, rounding can leave the largest term a hair above 0 (0 first: x86's min passes NaN on).
+                var e = ExpNonPositive(Vector512.Min(Vector512<T>.Zero, MulAdd(factor, Vector512.LoadUnsafe(ref v, (nuint)i), offset)));
                 e.StoreUnsafe(ref v, (nuint)i);
                 s += e;
             }
@@ -695,11 +714,13 @@ public static class AttentionMath
 
         if (Vector256.IsHardwareAccelerated && length - i >= Vector256<T>.Count)
         {
-            var m = Vector256.Create(max);
+            var factor = Vector256.Create(scale);
+            var offset = Vector256.Create(shift);
             var s = Vector256<T>.Zero;
             for (; i <= length - Vector256<T>.Count; i += Vector256<T>.Count)
             {
-                var e = ExpNonPositive(Vector256.LoadUnsafe(ref v, (nuint)i) - m);
+                // min(0, ·): with a scale ≠ 1, rounding can leave the largest term a hair above 0 (0 first: x86's min passes NaN on).
+                var e = ExpNonPositive(Vector256.Min(Vector256<T>.Zero, MulAdd(factor, Vector256.LoadUnsafe(ref v, (nuint)i), offset)));
                 e.StoreUnsafe(ref v, (nuint)i);
                 s += e;
             }
@@ -709,11 +730,13 @@ public static class AttentionMath
 
         if (Vector128.IsHardwareAccelerated && length - i >= Vector128<T>.Count)
         {
-            var m = Vector128.Create(max);
+            var factor = Vector128.Create(scale);
+            var offset = Vector128.Create(shift);
             var s = Vector128<T>.Zero;
             for (; i <= length - Vector128<T>.Count; i += Vector128<T>.Count)
             {
-                var e = ExpNonPositive(Vector128.LoadUnsafe(ref v, (nuint)i) - m);
+                // min(0, ·): with a scale ≠ 1, rounding can leave the largest term a hair above 0 (0 first: x86's min passes NaN on).
+                var e = ExpNonPositive(Vector128.Min(Vector128<T>.Zero, MulAdd(factor, Vector128.LoadUnsafe(ref v, (nuint)i), offset)));
                 e.StoreUnsafe(ref v, (nuint)i);
                 s += e;
             }
@@ -722,7 +745,7 @@ public static class AttentionMath
         }
         for (; i < length; i++)
         {
-            var e = Exp(Unsafe.Add(ref v, i) - max);
+            var e = Exp(T.Min(T.Zero, (scale * Unsafe.Add(ref v, i)) + shift));
             Unsafe.Add(ref v, i) = e;
             sum += e;
         }
@@ -731,7 +754,7 @@ public static class AttentionMath
     }
 
     /// <summary>
-    /// The backward of <see cref="Softmax{T}"/>: given its output p and dL/dp, writes dL/dx_j = p_j (dL/dp_j − Σ_k p_k dL/dp_k).
+    /// The backward of <see cref="Softmax{T}(Span{T})"/>: given its output p and dL/dp, writes dL/dx_j = p_j (dL/dp_j − Σ_k p_k dL/dp_k).
     /// </summary>
     /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
     /// <param name="probabilities">The softmax output p.</param>
