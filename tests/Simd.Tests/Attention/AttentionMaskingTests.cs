@@ -190,7 +190,7 @@ public sealed class AttentionMaskingTests
         if (entry.Score is AttentionScore.Additive or AttentionScore.Concat)
         {
             // tanh saturates, so the score weights carry the magnitude.
-            var scoreWeight = Uniform<T>(random, cell.AttentionSize, 3e4 / Math.Sqrt(cell.AttentionSize));
+            var scoreWeight = Enumerable.Range(0, cell.AttentionSize).Select(_ => T.CreateTruncating((random.Next(2) == 0 ? -1e5 : 1e5) / Math.Sqrt(cell.AttentionSize))).ToArray();
             cell.ImportParameter("score_weight", scoreWeight);
         }
         else

@@ -17,13 +17,15 @@ public enum AttentionScore
 /// Rounding model of one element type, for first-order forward error bounds (Higham's γ_n = n·u / (1 − n·u)).
 /// The function errors are VectorMath's documented bounds: tanh max absolute error (measured 1.15e-7 float,
 /// 3.33e-16 double, both including the final rounding) and exp relative error (polynomial 1.1e-7 float, 2.9e-16
-/// double, plus one rounding of the result).
+/// double, plus one rounding of the result). Exponentials below the documented cutoff (e^−87.5 float, e^−708 double)
+/// are exactly 0 and results near it are subnormal, so every probability may also be off by up to the smallest normal
+/// number (1.18e-38, 2.23e-308) or the cutoff value (1.0e-38, 3.3e-308), whichever is larger.
 /// </summary>
-internal readonly record struct AttentionPrecision(double Unit, double TanhAbsolute, double ExpRelative)
+internal readonly record struct AttentionPrecision(double Unit, double TanhAbsolute, double ExpRelative, double Underflow)
 {
-    public static AttentionPrecision Float { get; } = new(Math.Pow(2, -24), 1.2e-7, 1.1e-7 + Math.Pow(2, -24));
+    public static AttentionPrecision Float { get; } = new(Math.Pow(2, -24), 1.2e-7, 1.1e-7 + Math.Pow(2, -24), 1.2e-38);
 
-    public static AttentionPrecision Double { get; } = new(Math.Pow(2, -53), 3.4e-16, 2.9e-16 + Math.Pow(2, -53));
+    public static AttentionPrecision Double { get; } = new(Math.Pow(2, -53), 3.4e-16, 2.9e-16 + Math.Pow(2, -53), 3.4e-308);
 
     public static AttentionPrecision Of<T>() => typeof(T) == typeof(float) ? Float : Double;
 
@@ -280,7 +282,7 @@ internal sealed class SingleHeadReference
         {
             for (var j = 0; j < n; j++)
             {
-                alphaError[j] = alpha[j] * (exponentErrors[j] + meanError + ((n + 4) * pr.Unit));
+                alphaError[j] = (alpha[j] * (exponentErrors[j] + meanError + ((n + 4) * pr.Unit))) + pr.Underflow;
             }
         }
     }
