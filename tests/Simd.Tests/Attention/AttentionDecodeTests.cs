@@ -22,10 +22,10 @@ public static class AttentionDecodeArbitraries
 /// </summary>
 public sealed class AttentionDecodeTests
 {
-    [Property(Arbitrary = new[] { typeof(AttentionDecodeArbitraries) }, MaxTest = 25)]
+    [Property(Arbitrary = new[] { typeof(AttentionDecodeArbitraries) }, MaxTest = 50)]
     public void Float_decode_steps_equal_the_rows_of_a_causal_forward(MultiHeadCase c) => DecodeMatches(AttentionCatalog.MultiHeadFloat, c);
 
-    [Property(Arbitrary = new[] { typeof(AttentionDecodeArbitraries) }, MaxTest = 25)]
+    [Property(Arbitrary = new[] { typeof(AttentionDecodeArbitraries) }, MaxTest = 50)]
     public void Double_decode_steps_equal_the_rows_of_a_causal_forward(MultiHeadCase c) => DecodeMatches(AttentionCatalog.MultiHeadDouble, c);
 
     private static void DecodeMatches<T>(MultiHeadEntry<T>[] catalog, MultiHeadCase c)

@@ -18,16 +18,16 @@ public sealed class AttentionForwardTests
     private static readonly double[] Gains = { 0.5, 1, 2 };
 
     // Counts chosen so the whole attention suite stays well under 30 s on two cores.
-    [Property(Arbitrary = new[] { typeof(AttentionArbitraries) }, MaxTest = 60)]
+    [Property(Arbitrary = new[] { typeof(AttentionArbitraries) }, MaxTest = 150)]
     public void Single_head_float_steps_equal_the_reference(SingleHeadCase c) => StepsMatch(AttentionCatalog.SingleHeadFloat, c);
 
-    [Property(Arbitrary = new[] { typeof(AttentionArbitraries) }, MaxTest = 40)]
+    [Property(Arbitrary = new[] { typeof(AttentionArbitraries) }, MaxTest = 100)]
     public void Single_head_double_steps_equal_the_reference(SingleHeadCase c) => StepsMatch(AttentionCatalog.SingleHeadDouble, c);
 
-    [Property(Arbitrary = new[] { typeof(AttentionArbitraries) }, MaxTest = 40)]
+    [Property(Arbitrary = new[] { typeof(AttentionArbitraries) }, MaxTest = 100)]
     public void Multi_head_float_forward_equals_the_reference(MultiHeadCase c) => ForwardMatches(AttentionCatalog.MultiHeadFloat, c);
 
-    [Property(Arbitrary = new[] { typeof(AttentionArbitraries) }, MaxTest = 30)]
+    [Property(Arbitrary = new[] { typeof(AttentionArbitraries) }, MaxTest = 80)]
     public void Multi_head_double_forward_equals_the_reference(MultiHeadCase c) => ForwardMatches(AttentionCatalog.MultiHeadDouble, c);
 
     private static void StepsMatch<T>(SingleHeadEntry<T>[] catalog, SingleHeadCase c)

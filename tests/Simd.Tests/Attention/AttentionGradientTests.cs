@@ -27,7 +27,7 @@ public sealed class AttentionGradientTests
 {
     private const int CoordinatesPerTensor = 4;
 
-    [Property(Arbitrary = new[] { typeof(AttentionGradientArbitraries) }, MaxTest = 30)]
+    [Property(Arbitrary = new[] { typeof(AttentionGradientArbitraries) }, MaxTest = 60)]
     public void Single_head_decoder_gradients_equal_central_finite_differences(SingleHeadCase c)
     {
         var entry = AttentionCatalog.SingleHeadDouble[c.Cell % AttentionCatalog.SingleHeadDouble.Length];
@@ -102,7 +102,7 @@ public sealed class AttentionGradientTests
         }
     }
 
-    [Property(Arbitrary = new[] { typeof(AttentionGradientArbitraries) }, MaxTest = 30)]
+    [Property(Arbitrary = new[] { typeof(AttentionGradientArbitraries) }, MaxTest = 60)]
     public void Multi_head_gradients_equal_central_finite_differences(MultiHeadCase c)
     {
         var entry = AttentionCatalog.MultiHeadDouble[c.Cell % AttentionCatalog.MultiHeadDouble.Length];
@@ -155,7 +155,7 @@ public sealed class AttentionGradientTests
         }
     }
 
-    [Property(Arbitrary = new[] { typeof(AttentionGradientArbitraries) }, MaxTest = 10)]
+    [Property(Arbitrary = new[] { typeof(AttentionGradientArbitraries) }, MaxTest = 20)]
     public void Causal_self_attention_gradient_is_the_sum_of_the_three_input_gradients(MultiHeadCase c)
     {
         var entry = AttentionCatalog.MultiHeadDouble[c.Cell % AttentionCatalog.MultiHeadDouble.Length];

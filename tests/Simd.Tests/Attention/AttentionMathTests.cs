@@ -34,7 +34,7 @@ public static class KernelArbitraries
 /// </summary>
 public sealed class AttentionMathTests
 {
-    private const int Cases = 100;
+    private const int Cases = 200;
 
     [Property(Arbitrary = new[] { typeof(KernelArbitraries) }, MaxTest = Cases)]
     public void Dot_equals_the_double_sum(KernelCase c)
