@@ -131,6 +131,25 @@ public sealed class AttentionMathTests
     }
 
     [Fact]
+    public void Softmax_with_a_NaN_anywhere_is_NaN_everywhere()
+    {
+        foreach (var length in new[] { 1, 2, 5, 8, 15, 16, 17, 33, 70 })
+        {
+            for (var at = 0; at < length; at += Math.Max(1, length / 4))
+            {
+                var floats = Enumerable.Range(0, length).Select(static j => (float)j).ToArray();
+                floats[at] = float.NaN;
+                AttentionMath.Softmax<float>(floats);
+                Assert.All(floats, static p => Assert.True(float.IsNaN(p)));
+                var doubles = Enumerable.Range(0, length).Select(static j => (double)-j).ToArray();
+                doubles[at] = double.NaN;
+                AttentionMath.Softmax<double>(doubles);
+                Assert.All(doubles, static p => Assert.True(double.IsNaN(p)));
+            }
+        }
+    }
+
+    [Fact]
     public void Kernels_reject_mismatched_lengths_before_writing()
     {
         static void Length(Action call, string argument, int expected)

@@ -236,7 +236,8 @@ internal sealed class SingleHeadReference
 
     /// <summary>
     /// Max-subtracted softmax of the valid scores into the first scores.Length entries (the rest stay 0), with
-    /// first-order error bounds: exponent j is off by its score's error, the maximum's and u·|s_j − max|; each
+    /// first-order error bounds: exponent j is off by its score's error and the rounding u·|s_j − max| of the
+    /// subtraction (the softmax does not depend on the constant subtracted, so the maximum's own error cancels); each
     /// exponential by ExpRelative; the normalisation by the α-weighted mean of those plus (n + 4)·u roundings.
     /// </summary>
     public static void Softmax(ReadOnlySpan<double> scores, ReadOnlySpan<double> scoreErrors, Span<double> alpha, Span<double> alphaError, AttentionPrecision? precision)
@@ -248,15 +249,9 @@ internal sealed class SingleHeadReference
         }
 
         var max = double.NegativeInfinity;
-        var maxError = 0.0;
         for (var j = 0; j < n; j++)
         {
-            if (scores[j] > max)
-            {
-                max = scores[j];
-            }
-
-            maxError = Math.Max(maxError, scoreErrors[j]);
+            max = Math.Max(max, scores[j]);
         }
 
         double sum = 0;
@@ -273,7 +268,7 @@ internal sealed class SingleHeadReference
             alpha[j] /= sum;
             if (precision is { } p)
             {
-                exponentErrors[j] = scoreErrors[j] + maxError + (p.Unit * Math.Abs(scores[j] - max)) + p.ExpRelative;
+                exponentErrors[j] = scoreErrors[j] + (p.Unit * Math.Abs(scores[j] - max)) + p.ExpRelative;
                 meanError += alpha[j] * exponentErrors[j];
             }
         }
