@@ -42,15 +42,24 @@ public sealed class AttentionGradientTests
         var contextGradients = Enumerable.Range(0, steps).Select(_ => Uniform<double>(random, B * V, 1)).ToArray();
         var what = $"{entry}, {steps} steps, {c}";
 
-        // Analytic: steps backward in reverse order (any order is allowed), without running Step first (StepBackward
-        // recomputes what it needs), then one PrepareBackward. The parameter gradients start nonzero: they are added to.
+        // Analytic, one of two ways: each Step directly followed by its StepBackward, as a training loop does; or the
+        // steps backward in reverse order (any order is allowed) without running Step (StepBackward recomputes what it
+        // needs). Then one PrepareBackward. The parameter gradients start nonzero: they are added to.
+        var interleaved = random.Next(2) == 0;
+        what += interleaved ? ", interleaved" : ", backward only";
         var workspace = cell.CreateWorkspace(T, B);
         cell.Prepare(T, B, keys, values, c.Lengths, workspace);
         var start = Uniform<double>(random, cell.ParameterCount, 1);
         var parameterGradients = (double[])start.Clone();
         var queryGradients = Enumerable.Range(0, steps).Select(_ => AttentionForwardTests.Filled(B * Q, double.NaN)).ToArray();
-        for (var s = steps - 1; s >= 0; s--)
+        for (var n = 0; n < steps; n++)
         {
+            var s = interleaved ? n : steps - 1 - n;
+            if (interleaved)
+            {
+                cell.Step(queries[s], workspace, new double[B * V], new double[B * T]);
+            }
+
             cell.StepBackward(queries[s], workspace, contextGradients[s], queryGradients[s], parameterGradients);
         }
 
