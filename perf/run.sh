@@ -27,6 +27,11 @@ if ! ls "$artifacts"/results/*-report-brief.json >/dev/null 2>&1; then
   exit 1
 fi
 cp "$artifacts"/results/*-report-brief.json "$artifacts"/results/*-report-github.md "$out/"
-grep '^// verified' "$artifacts/console.log" | sort -u > "$out/verification.txt" || true
+# A filtered run re-verifies only some classes: keep the earlier lines of every label this run did not check again.
+grep '^// verified' "$artifacts/console.log" | sort -u > "$artifacts/verified.txt" || true
+touch "$out/verification.txt"
+awk -F': max ' 'NR == FNR { fresh[$1] = 1; print; next } !($1 in fresh)' \
+  "$artifacts/verified.txt" "$out/verification.txt" | sort -u > "$artifacts/merged.txt"
+cp "$artifacts/merged.txt" "$out/verification.txt"
 python3 "$here/summarize.py" "$out" "$out/summary.md"
 echo "results: ${out#"$repo"/}"

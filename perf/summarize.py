@@ -10,8 +10,11 @@ scalar baseline of the same class and parameters, and
   * FMA calibration:  GFLOP/s = FLOPs / ns;
   * batched step and forward+backward: GFLOP/s and % of the FMA peak (the larger of the two FMA calibrations),
     FLOPs = 2·B·4H·(I+H) per step, forward+backward counted as 3× the forward FLOPs;
+  * multi-head attention (E = 64, H = 4, T = 128): GFLOP/s and % of the FMA peak with the exact matrix FLOPs,
+    decode step 8·E² + 4·T·E, self-attention forward+backward 22·T·E² + 12·T²·E (the additive step has none: it is
+    dominated by T·A tanh evaluations, which are not FLOPs);
   * allocated bytes per operation.
-The FLOP counts must match perf/Simd.Benchmarks/{Calibration,BatchBenchmarks,TrainingBenchmarks}.cs.
+The FLOP counts must match perf/Simd.Benchmarks/{Calibration,BatchBenchmarks,TrainingBenchmarks,AttentionBenchmarks}.cs.
 """
 import glob
 import json
@@ -28,6 +31,17 @@ def lstm_flops(i, h, batch, steps=1):
 
 BATCH_FLOPS = lstm_flops(64, 128, 64)                    # BatchBenchmarks: B = 64 at (64,128), one step
 TRAIN_FLOPS = 3 * lstm_flops(64, 128, 32, steps=64)      # TrainingBenchmarks: T = 64, B = 32, fwd + bwd = 3× fwd
+
+ATTN_E, ATTN_T = 64, 128                                  # AttentionBenchmarks: model 64, 4 heads, T = 128, batch 1
+# Per class: (shape text, FLOPs per operation or None).
+ATTENTION = {
+    "AdditiveAttentionStepBenchmarks": ("Q=64 K=V=64 A=64 T=128", None),
+    "MultiHeadAttentionDecodeBenchmarks": ("E=64 H=4 T=128", 8.0 * ATTN_E ** 2 + 4.0 * ATTN_T * ATTN_E),
+    "SelfAttentionTrainingBenchmarks": ("E=64 H=4 T=128 B=1",
+                                        22.0 * ATTN_T * ATTN_E ** 2 + 12.0 * ATTN_T ** 2 * ATTN_E),
+}
+# The attention issue asks for these decode steps to be at least this many times faster than the scalar reference.
+ATTENTION_TARGET = {"AdditiveAttentionStepBenchmarks": 15.0, "MultiHeadAttentionDecodeBenchmarks": 15.0}
 
 
 def shape_of(params):
@@ -78,10 +92,12 @@ def main():
     peak = max((FMA_FLOPS[r["method"]] / r["median"] for r in rows if r["method"] in FMA_FLOPS), default=None)
 
     order = {"StepBenchmarks": 0, "BFloat16StepBenchmarks": 1, "ProjectionStepBenchmarks": 2, "GruStepBenchmarks": 3,
-             "RnnStepBenchmarks": 4, "BatchBenchmarks": 5, "TrainingBenchmarks": 6, "CalibrationBenchmarks": 7}
+             "RnnStepBenchmarks": 4, "BatchBenchmarks": 5, "TrainingBenchmarks": 6,
+             "AdditiveAttentionStepBenchmarks": 7, "MultiHeadAttentionDecodeBenchmarks": 8,
+             "SelfAttentionTrainingBenchmarks": 9, "CalibrationBenchmarks": 10}
     def sort_key(r):
         s = shape_of(r["params"]) or (0, 0)
-        return (order.get(r["type"], 9), s, r["method"] != "Scalar", r["method"])
+        return (order.get(r["type"], 11), s, r["method"] != "Scalar", r["method"])
     rows.sort(key=sort_key)
 
     lines = [
@@ -93,6 +109,8 @@ def main():
         shape = shape_of(p)
         shape_text = f"({','.join(str(v) for v in shape)})" if shape else {"BatchBenchmarks": "(64,128) B=64",
                                                                 "TrainingBenchmarks": "(64,128) T=64 B=32"}.get(t, "")
+        if t in ATTENTION:
+            shape_text = ATTENTION[t][0]
         base = by_key.get((t, p, "Scalar"))
         vs_scalar = f"{ns / base['median']:.3f}" if base and m != "Scalar" else ("1" if base else "")
         vs_read = gflops = pct = gbs = ""
@@ -109,6 +127,8 @@ def main():
             flops = BATCH_FLOPS
         elif t == "TrainingBenchmarks":
             flops = TRAIN_FLOPS
+        elif t in ATTENTION:
+            flops = ATTENTION[t][1]
         if flops:
             gflops = f"{flops / ns:.1f}"
             if peak and m not in FMA_FLOPS:
@@ -116,6 +136,17 @@ def main():
         alloc = "" if r["alloc"] is None else str(r["alloc"])
         lines.append(f"| {t.replace('Benchmarks', '')}.{m} | {shape_text} | {fmt_ns(ns)} | {vs_scalar} | {vs_read} | "
                      f"{gflops} | {pct} | {gbs} | {alloc} |")
+
+    speedups = []
+    for t in ATTENTION:
+        simd, scalar = by_key.get((t, "", "Simd")), by_key.get((t, "", "Scalar"))
+        if simd and scalar:
+            times = scalar["median"] / simd["median"]
+            target = ATTENTION_TARGET.get(t)
+            verdict = "" if target is None else f" (target ≥ {target:.0f}×: {'met' if times >= target else 'NOT met'})"
+            speedups.append(f"- {t.replace('Benchmarks', '')}: Simd is {times:.1f}× faster than Scalar{verdict}")
+    if speedups:
+        lines += ["", "Attention speed-up (scalar median ÷ Simd median):"] + speedups
 
     head = []
     if host:

@@ -22,10 +22,18 @@ public sealed class BaselineTests
         Assert.Equal("Sample.Cell.g.cs", Assert.Single(run.Sources).HintName);
         var actual = run.SingleSourceText;
 
+        AssertMatchesBaseline(actual, baselineName);
+    }
+
+    /// <summary>
+    /// Compares generated text with the checked-in baseline <paramref name="baselineName"/>, or rewrites the baseline
+    /// when <c>SIMD_UPDATE_BASELINES=1</c> (review the diff before committing it).
+    /// </summary>
+    internal static void AssertMatchesBaseline(string actual, string baselineName)
+    {
         if (Environment.GetEnvironmentVariable(UpdateVariable) == "1")
         {
-            var path = Path.Combine(FindRepositoryRoot(), "tests", "Simd.Generator.Tests", "Baselines", baselineName);
-            File.WriteAllText(path, actual);
+            File.WriteAllText(Path.Combine(FindRepositoryRoot(), "tests", "Simd.Generator.Tests", "Baselines", baselineName), actual);
             return;
         }
 

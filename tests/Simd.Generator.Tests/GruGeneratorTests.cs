@@ -19,13 +19,8 @@ namespace Simd.Generator.Tests;
 /// </summary>
 public sealed class GruGeneratorTests
 {
-    private const string UpdateVariable = "SIMD_UPDATE_BASELINES";
-
     /// <summary>Same stated limits as <see cref="OptimizableSizeTests"/>, for the same reasons.</summary>
     private const int MaxMethodLines = 400;
-    private const int MaxMethodIlBytes = 20_000;
-    private const int MaxMethodLocals = 200;
-    private const int MaxMethodBranches = 1_000;
 
     private static string Cell(int inputSize, int hiddenSize, string element = "float", bool resetBefore = false, string name = "Cell") =>
         $"namespace Sample;\n[Simd.GruCell({inputSize}, {hiddenSize}"
@@ -135,20 +130,7 @@ public sealed class GruGeneratorTests
         Assert.Empty(run.DriverDiagnostics);
         var actual = run.SingleSourceText;
 
-        if (Environment.GetEnvironmentVariable(UpdateVariable) == "1")
-        {
-            File.WriteAllText(Path.Combine(BaselineTests.FindRepositoryRoot(), "tests", "Simd.Generator.Tests", "Baselines", baselineName), actual);
-            return;
-        }
-
-        var baselinePath = Path.Combine(AppContext.BaseDirectory, "Baselines", baselineName);
-        Assert.True(File.Exists(baselinePath), $"Missing baseline {baselinePath}; run the tests with {UpdateVariable}=1 to create it.");
-        var expected = File.ReadAllText(baselinePath).Replace("\r\n", "\n", StringComparison.Ordinal);
-        if (expected != actual)
-        {
-            Assert.Fail($"Generated source differs from {baselineName}: {BaselineTests.FirstDifference(expected, actual)}\n"
-                + $"If the change is intended, run the tests with {UpdateVariable}=1 and review the baseline diff.");
-        }
+        BaselineTests.AssertMatchesBaseline(actual, baselineName);
     }
 
     [Theory]
@@ -174,37 +156,7 @@ public sealed class GruGeneratorTests
     {
         var run = GeneratorHarness.Run(Cell(1000, 4096, resetBefore: resetBefore));
         Assert.Empty(run.DriverDiagnostics);
-        using var stream = new MemoryStream();
-        var emit = run.Output.Emit(stream);
-        Assert.True(emit.Success, GeneratorHarness.Describe(emit.Diagnostics.Take(20)));
-
-        stream.Position = 0;
-        using var pe = new PEReader(stream);
-        var metadata = pe.GetMetadataReader();
-        var methods = new List<(string Name, int IlBytes, int Locals, int Branches)>();
-        foreach (var handle in metadata.MethodDefinitions)
-        {
-            var method = metadata.GetMethodDefinition(handle);
-            if (method.RelativeVirtualAddress == 0)
-            {
-                continue;
-            }
-
-            var body = pe.GetMethodBody(method.RelativeVirtualAddress);
-            var il = body.GetILBytes() ?? Array.Empty<byte>();
-            var locals = body.LocalSignature.IsNil
-                ? 0
-                : OptimizableSizeTests.LocalCount(metadata.GetBlobReader(metadata.GetStandaloneSignature(body.LocalSignature).Signature));
-            methods.Add((metadata.GetString(method.Name), il.Length, locals, OptimizableSizeTests.CountBranches(il)));
-        }
-
-        Assert.True(methods.Count > 50, $"only {methods.Count} method bodies found");
-        var biggest = methods.MaxBy(static m => m.IlBytes);
-        Assert.True(biggest.IlBytes <= MaxMethodIlBytes, $"{biggest.Name} has {biggest.IlBytes} bytes of IL; the limit is {MaxMethodIlBytes}");
-        var mostLocals = methods.MaxBy(static m => m.Locals);
-        Assert.True(mostLocals.Locals <= MaxMethodLocals, $"{mostLocals.Name} has {mostLocals.Locals} locals; the limit is {MaxMethodLocals}");
-        var mostBranches = methods.MaxBy(static m => m.Branches);
-        Assert.True(mostBranches.Branches <= MaxMethodBranches, $"{mostBranches.Name} has {mostBranches.Branches} branches; the limit is {MaxMethodBranches}");
+        OptimizableSizeTests.AssertCompiledMethodsWithinLimits(run, minimumMethods: 50);
     }
 
     private static object? ConstantOf(INamedTypeSymbol type, string name)

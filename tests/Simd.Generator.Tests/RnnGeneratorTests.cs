@@ -19,13 +19,8 @@ namespace Simd.Generator.Tests;
 /// </summary>
 public sealed class RnnGeneratorTests
 {
-    private const string UpdateVariable = "SIMD_UPDATE_BASELINES";
-
     // Same stated limits as OptimizableSizeTests, for the same reasons (a third or less of the JIT's MinOpts limits).
     private const int MaxMethodLines = 400;
-    private const int MaxMethodIlBytes = 20_000;
-    private const int MaxMethodLocals = 200;
-    private const int MaxMethodBranches = 1_000;
 
     private static string Rnn(int inputSize, int hiddenSize, string element = "float", bool relu = false, string extra = "") =>
         $"using Simd;\n\nnamespace Sample;\n\n[RnnCell({inputSize}, {hiddenSize}"
@@ -105,36 +100,7 @@ public sealed class RnnGeneratorTests
             .MaxBy(static m => m.Lines);
         Assert.True(longest.Lines <= MaxMethodLines, $"{longest.ValueText} has {longest.Lines} lines; the limit is {MaxMethodLines}");
 
-        using var stream = new MemoryStream();
-        var emit = run.Output.Emit(stream);
-        Assert.True(emit.Success, GeneratorHarness.Describe(emit.Diagnostics.Take(20)));
-        stream.Position = 0;
-        using var pe = new PEReader(stream);
-        var metadata = pe.GetMetadataReader();
-        var methods = new List<(string Name, int IlBytes, int Locals, int Branches)>();
-        foreach (var handle in metadata.MethodDefinitions)
-        {
-            var method = metadata.GetMethodDefinition(handle);
-            if (method.RelativeVirtualAddress == 0)
-            {
-                continue;
-            }
-
-            var body = pe.GetMethodBody(method.RelativeVirtualAddress);
-            var il = body.GetILBytes() ?? Array.Empty<byte>();
-            var locals = body.LocalSignature.IsNil
-                ? 0
-                : OptimizableSizeTests.LocalCount(metadata.GetBlobReader(metadata.GetStandaloneSignature(body.LocalSignature).Signature));
-            methods.Add((metadata.GetString(method.Name), il.Length, locals, OptimizableSizeTests.CountBranches(il)));
-        }
-
-        Assert.True(methods.Count > 50, $"only {methods.Count} method bodies found");
-        var biggest = methods.MaxBy(static m => m.IlBytes);
-        Assert.True(biggest.IlBytes <= MaxMethodIlBytes, $"{biggest.Name} has {biggest.IlBytes} bytes of IL; the limit is {MaxMethodIlBytes}");
-        var mostLocals = methods.MaxBy(static m => m.Locals);
-        Assert.True(mostLocals.Locals <= MaxMethodLocals, $"{mostLocals.Name} has {mostLocals.Locals} locals; the limit is {MaxMethodLocals}");
-        var mostBranches = methods.MaxBy(static m => m.Branches);
-        Assert.True(mostBranches.Branches <= MaxMethodBranches, $"{mostBranches.Name} has {mostBranches.Branches} branches; the limit is {MaxMethodBranches}");
+        OptimizableSizeTests.AssertCompiledMethodsWithinLimits(run, minimumMethods: 50);
     }
 
     [Theory]
@@ -156,20 +122,7 @@ public sealed class RnnGeneratorTests
         var run = GeneratorHarness.Run(Rnn(3, 5));
         Assert.Empty(run.DriverDiagnostics);
         var actual = run.SingleSourceText;
-        if (Environment.GetEnvironmentVariable(UpdateVariable) == "1")
-        {
-            File.WriteAllText(Path.Combine(BaselineTests.FindRepositoryRoot(), "tests", "Simd.Generator.Tests", "Baselines", baselineName), actual);
-            return;
-        }
-
-        var path = Path.Combine(AppContext.BaseDirectory, "Baselines", baselineName);
-        Assert.True(File.Exists(path), $"Missing baseline {path}; run the tests with {UpdateVariable}=1 to create it.");
-        var expected = File.ReadAllText(path).Replace("\r\n", "\n", StringComparison.Ordinal);
-        if (expected != actual)
-        {
-            Assert.Fail($"Generated source differs from {baselineName}: {BaselineTests.FirstDifference(expected, actual)}\n"
-                + $"If the change is intended, run the tests with {UpdateVariable}=1 and review the baseline diff.");
-        }
+        BaselineTests.AssertMatchesBaseline(actual, baselineName);
     }
 
     private static int LineCount(SyntaxNode? body)

@@ -72,40 +72,24 @@ internal static class CellApi
         }
 
         w.Line();
-        if (spec.Namespace is not null)
+        w.InDeclarations(spec.Namespace, spec.ContainingTypes, () =>
         {
-            w.Open("namespace " + spec.Namespace);
-        }
+            w.Open($"partial class {spec.TypeName} : {baseList}");
+            members(w);
+            w.Line();
+            EmitExplicitMembers(w, v.Element);
+            extraExplicitMembers?.Invoke(w);
+            w.Line();
+            w.Line("/// <summary>Shape-specialized kernels for this cell, one set per instruction-set path.</summary>");
+            w.Open($"private static class {kernelClass}");
+            foreach (var line in kernels.Split('\n'))
+            {
+                w.Line(line);
+            }
 
-        foreach (var outer in spec.ContainingTypes)
-        {
-            w.Open(outer);
-        }
-
-        w.Open($"partial class {spec.TypeName} : {baseList}");
-        members(w);
-        w.Line();
-        EmitExplicitMembers(w, v.Element);
-        extraExplicitMembers?.Invoke(w);
-        w.Line();
-        w.Line("/// <summary>Shape-specialized kernels for this cell, one set per instruction-set path.</summary>");
-        w.Open($"private static class {kernelClass}");
-        foreach (var line in kernels.Split('\n'))
-        {
-            w.Line(line);
-        }
-
-        w.Close();
-        w.Close();
-        foreach (var _ in spec.ContainingTypes)
-        {
             w.Close();
-        }
-
-        if (spec.Namespace is not null)
-        {
             w.Close();
-        }
+        });
 
         return w.ToString();
     }

@@ -7,13 +7,14 @@ namespace Simd.Generators.Emit;
 /// Emits multi-head scaled dot-product attention cells. Sizes are constants; the row-by-row work runs through the
 /// vector kernels of <c>Simd.Kernels.AttentionMath</c>. Every product is arranged so the kernel's inner loop runs
 /// over a contiguous row (a weighted sum of rows) rather than over many short dot products: keys, values and weights
-/// are transposed per head into the workspace, and the projections use transposed weight matrices.
+/// are transposed per head into the workspace, and <c>Parameters</c> holds the two weight matrices input-major
+/// (transposed), so a projection is a weighted sum of weight rows; import and export convert from and to PyTorch's shapes.
 /// </summary>
 /// <remarks>
 /// Workspace layout. Recorded per sample (stride 7·M·E + H·M², M = MaxKeys): the query, key and value inputs, their
-/// projections Qp, Kp, Vp, the attention weights [H, M, M] and the concatenated head contexts C. Scratch (once): the
-/// transposed in_proj and out_proj weights, a transposed per-head block [E, M], the gradients dC, dQp, dKp, dVp
-/// [M, E] and three [M, M] blocks for the score gradient and the transposes backward needs.
+/// projections Qp, Kp, Vp, the attention weights [H, M, M] and the concatenated head contexts C. Scratch (once):
+/// row-major copies of in_proj and out_proj weights for backward's dX = dY W, a transposed block [E, M], the
+/// gradients dC, dQp, dKp, dVp [M, E] and two [M, M] blocks for the score gradient and the transposes backward needs.
 /// Cache layout per stream (stride 2·E·capacity): keys transposed [E, capacity] (so the scores of a head are a
 /// weighted sum of its d rows), values [capacity, E]; then scratch q, k, v, context (E each) and scores (capacity).
 /// </remarks>
@@ -49,7 +50,7 @@ internal static class MultiHeadAttentionEmitter
 
         w.Line("/// <summary>The workspace's regions; the recorded ones are per sample (see the generator's layout notes).</summary>");
         w.Open("private readonly ref struct SimdMemory");
-        foreach (var field in new[] { "Recorded", "InputWeightsT", "OutputWeightsT", "HeadT", "ContextGradient", "QueryGradient", "KeyGradient", "ValueGradient", "Square0", "Square1" })
+        foreach (var field in new[] { "Recorded", "InputWeights", "OutputWeights", "HeadT", "ContextGradient", "QueryGradient", "KeyGradient", "ValueGradient", "Square0", "Square1" })
         {
             w.Line($"public readonly {Span}<{e}> {field};");
         }
@@ -63,8 +64,8 @@ internal static class MultiHeadAttentionEmitter
         w.Line("var s = workspace.Storage;");
         w.Line("Recorded = s.Slice(0, workspace.MaxBatch * Stride);");
         w.Line("s = s.Slice(workspace.MaxBatch * Stride);");
-        w.Line($"InputWeightsT = s.Slice(0, {3 * m * m});");
-        w.Line($"OutputWeightsT = s.Slice({3 * m * m}, {m * m});");
+        w.Line($"InputWeights = s.Slice(0, {3 * m * m});");
+        w.Line($"OutputWeights = s.Slice({3 * m * m}, {m * m});");
         w.Line($"s = s.Slice({4 * m * m});");
         w.Line($"HeadT = s.Slice(0, M * {m});");
         w.Line($"ContextGradient = s.Slice(M * {m}, M * {m});");
@@ -120,8 +121,8 @@ internal static class MultiHeadAttentionEmitter
         w.Line("workspace.Record(queryCount, keyCount, batch, keyLengths, causal);");
         w.Line("var m = new SimdMemory(workspace);");
         w.Line("var p = Parameters;");
-        w.Line($"{Math}.Transpose<{e}>({TensorSpan(spec, "p", "in_proj_weight")}, {3 * m}, {m}, {m}, m.InputWeightsT, {3 * m});");
-        w.Line($"{Math}.Transpose<{e}>({TensorSpan(spec, "p", "out_proj.weight")}, {m}, {m}, {m}, m.OutputWeightsT, {m});");
+        w.Line($"var inputWeights = {TensorSpan(spec, "p", "in_proj_weight")};");
+        w.Line($"var outputWeights = {TensorSpan(spec, "p", "out_proj.weight")};");
         w.Line($"var inputBias = {TensorSpan(spec, "p", "in_proj_bias")};");
         w.Line($"var outputBias = {TensorSpan(spec, "p", "out_proj.bias")};");
         w.Open("for (var b = 0; b < batch; b++)");
@@ -135,7 +136,7 @@ internal static class MultiHeadAttentionEmitter
         w.Open("for (var t = 0; t < rows; t++)");
         w.Line($"var target = y.Slice(t * {m}, {m});");
         w.Line($"inputBias.Slice(which * {m}, {m}).CopyTo(target);");
-        w.Line($"{Math}.Combine<{e}>(x.Slice(t * {m}, {m}), m.InputWeightsT.Slice(which * {m}), {3 * m}, target, true);");
+        w.Line($"{Math}.Combine<{e}>(x.Slice(t * {m}, {m}), inputWeights.Slice(which * {m}), {3 * m}, target, true);");
         w.Close();
         w.Close();
         w.Line("var valid = workspace.Lengths[b];");
@@ -164,7 +165,7 @@ internal static class MultiHeadAttentionEmitter
         w.Open("for (var i = 0; i < queryCount; i++)");
         w.Line($"var target = outputs.Slice(i * {m}, {m});");
         w.Line("outputBias.CopyTo(target);");
-        w.Line($"{Math}.Combine<{e}>(context.Slice(i * {m}, {m}), m.OutputWeightsT, {m}, target, true);");
+        w.Line($"{Math}.Combine<{e}>(context.Slice(i * {m}, {m}), outputWeights, {m}, target, true);");
         w.Close();
         w.Close();
         w.Close();
@@ -189,8 +190,12 @@ internal static class MultiHeadAttentionEmitter
         w.Line($"{Guard}.Length(parameterGradients.Length, ParameterCount, nameof(parameterGradients), \"ParameterCount\");");
         w.Line("var m = new SimdMemory(workspace);");
         w.Line("var p = Parameters;");
-        w.Line($"var inputWeights = {TensorSpan(spec, "p", "in_proj_weight")};");
-        w.Line($"var outputWeights = {TensorSpan(spec, "p", "out_proj.weight")};");
+
+        // dX = dY W needs W's rows: transpose the input-major storage back once per call.
+        w.Line($"var inputWeights = m.InputWeights;");
+        w.Line($"var outputWeights = m.OutputWeights;");
+        w.Line($"{Math}.Transpose<{e}>({TensorSpan(spec, "p", "in_proj_weight")}, {m}, {3 * m}, {3 * m}, inputWeights, {m});");
+        w.Line($"{Math}.Transpose<{e}>({TensorSpan(spec, "p", "out_proj.weight")}, {m}, {m}, {m}, outputWeights, {m});");
         w.Line($"var dInputWeights = {TensorSpan(spec, "parameterGradients", "in_proj_weight")};");
         w.Line($"var dInputBias = {TensorSpan(spec, "parameterGradients", "in_proj_bias")};");
         w.Line($"var dOutputWeights = {TensorSpan(spec, "parameterGradients", "out_proj.weight")};");
@@ -207,7 +212,7 @@ internal static class MultiHeadAttentionEmitter
         w.Line($"{Math}.Combine<{e}>(dY, outputWeights, {m}, dContext.Slice(i * {m}, {m}), false);");
         w.Line($"{Math}.MultiplyAdd<{e}>(dY, 1, dOutputBias);");
         w.Close();
-        w.Line($"SimdAddTransposedProduct(dOutputs, queryCount, context, dOutputWeights, m.HeadT, m.M);");
+        w.Line($"SimdAddWeightGradient(dOutputs, queryCount, context, dOutputWeights, {m}, m.HeadT, m.M);");
 
         // Heads.
         w.Line("var queries = m.Projection(b, 0);");
@@ -244,18 +249,21 @@ internal static class MultiHeadAttentionEmitter
         w.Close();
 
         // Input projections: dX = dP W, dW += dPᵀ X, db += Σ dP for each of q, k, v.
-        w.Line($"SimdProjectionBackward(dQueries, queryCount, m.Input(b, 0), inputWeights.Slice(0, {m * m}), dInputWeights.Slice(0, {m * m}), dInputBias.Slice(0, {m}), queryGradient.Slice(b * queryCount * {m}, queryCount * {m}), m.HeadT, m.M);");
-        w.Line($"SimdProjectionBackward(dKeys, keyCount, m.Input(b, 1), inputWeights.Slice({m * m}, {m * m}), dInputWeights.Slice({m * m}, {m * m}), dInputBias.Slice({m}, {m}), keyGradient.Slice(b * keyCount * {m}, keyCount * {m}), m.HeadT, m.M);");
-        w.Line($"SimdProjectionBackward(dValues, keyCount, m.Input(b, 2), inputWeights.Slice({2 * m * m}, {m * m}), dInputWeights.Slice({2 * m * m}, {m * m}), dInputBias.Slice({2 * m}, {m}), valueGradient.Slice(b * keyCount * {m}, keyCount * {m}), m.HeadT, m.M);");
+        w.Line($"SimdProjectionBackward(dQueries, queryCount, m.Input(b, 0), inputWeights.Slice({0 * m * m}, {m * m}), dInputWeights.Slice({0 * m}), dInputBias.Slice({0 * m}, {m}), queryGradient.Slice(b * queryCount * {m}, queryCount * {m}), m.HeadT, m.M);");
+        w.Line($"SimdProjectionBackward(dKeys, keyCount, m.Input(b, 1), inputWeights.Slice({1 * m * m}, {m * m}), dInputWeights.Slice({1 * m}), dInputBias.Slice({1 * m}, {m}), keyGradient.Slice(b * keyCount * {m}, keyCount * {m}), m.HeadT, m.M);");
+        w.Line($"SimdProjectionBackward(dValues, keyCount, m.Input(b, 2), inputWeights.Slice({2 * m * m}, {m * m}), dInputWeights.Slice({2 * m}), dInputBias.Slice({2 * m}, {m}), valueGradient.Slice(b * keyCount * {m}, keyCount * {m}), m.HeadT, m.M);");
         w.Close();
         w.Close();
         w.Line();
 
-        w.Line("/// <summary>dW += dYᵀ X over <paramref name=\"rows\"/> tokens, one weight row at a time from the transposed dY.</summary>");
-        w.Open($"private static void SimdAddTransposedProduct({ReadOnlySpan}<{e}> dY, int rows, {ReadOnlySpan}<{e}> x, {Span}<{e}> dW, {Span}<{e}> scratch, int stride)");
-        w.Line($"{Math}.Transpose<{e}>(dY, rows, {m}, {m}, scratch, stride);");
-        w.Open($"for (var o = 0; o < {m}; o++)");
-        w.Line($"{Math}.Combine<{e}>(scratch.Slice(o * stride, rows), x, {m}, dW.Slice(o * {m}, {m}), true);");
+        w.Line("/// <summary>");
+        w.Line("/// Adds Xᵀ dY over <paramref name=\"rows\"/> tokens to an input-major weight gradient (row i of <paramref name=\"dW\"/>,");
+        w.Line("/// <paramref name=\"dWStride\"/> apart, holds input i's gradient for every output), one row at a time from the transposed X.");
+        w.Line("/// </summary>");
+        w.Open($"private static void SimdAddWeightGradient({ReadOnlySpan}<{e}> dY, int rows, {ReadOnlySpan}<{e}> x, {Span}<{e}> dW, int dWStride, {Span}<{e}> scratch, int stride)");
+        w.Line($"{Math}.Transpose<{e}>(x, rows, {m}, {m}, scratch, stride);");
+        w.Open($"for (var i = 0; i < {m}; i++)");
+        w.Line($"{Math}.Combine<{e}>(scratch.Slice(i * stride, rows), dY, {m}, dW.Slice(i * dWStride, {m}), true);");
         w.Close();
         w.Close();
         w.Line();
@@ -266,7 +274,7 @@ internal static class MultiHeadAttentionEmitter
         w.Line($"{Math}.Combine<{e}>(dRow, weights, {m}, dX.Slice(t * {m}, {m}), false);");
         w.Line($"{Math}.MultiplyAdd<{e}>(dRow, 1, dBias);");
         w.Close();
-        w.Line("SimdAddTransposedProduct(dY, rows, x, dWeights, scratch, stride);");
+        w.Line($"SimdAddWeightGradient(dY, rows, x, dWeights, {3 * m}, scratch, stride);");
         w.Close();
         w.Line();
     }
@@ -307,11 +315,9 @@ internal static class MultiHeadAttentionEmitter
         w.Line($"var outputBias = {TensorSpan(spec, "p", "out_proj.bias")};");
         w.Open("for (var b = 0; b < batch; b++)");
         w.Line($"var x = input.Slice(b * {m}, {m});");
-        w.Open($"for (var o = 0; o < {m}; o++)");
-        w.Line($"q[o] = {Math}.Dot<{e}>(inputWeights.Slice(o * {m}, {m}), x) + inputBias[o];");
-        w.Line($"k[o] = {Math}.Dot<{e}>(inputWeights.Slice(({m} + o) * {m}, {m}), x) + inputBias[{m} + o];");
-        w.Line($"v[o] = {Math}.Dot<{e}>(inputWeights.Slice(({2 * m} + o) * {m}, {m}), x) + inputBias[{2 * m} + o];");
-        w.Close();
+        w.Line($"var projected = scratch.Slice(0, {3 * m});");
+        w.Line("inputBias.CopyTo(projected);");
+        w.Line($"{Math}.Combine<{e}>(x, inputWeights, {3 * m}, projected, true);");
         w.Line($"var keysT = storage.Slice(b * {2 * m} * capacity, {m} * capacity);");
         w.Line($"var values = storage.Slice((b * {2 * m} * capacity) + ({m} * capacity), {m} * capacity);");
         w.Open($"for (var o = 0; o < {m}; o++)");
@@ -328,9 +334,8 @@ internal static class MultiHeadAttentionEmitter
         w.Close();
         w.Close();
         w.Line($"var target = output.Slice(b * {m}, {m});");
-        w.Open($"for (var o = 0; o < {m}; o++)");
-        w.Line($"target[o] = {Math}.Dot<{e}>(outputWeights.Slice(o * {m}, {m}), context) + outputBias[o];");
-        w.Close();
+        w.Line("outputBias.CopyTo(target);");
+        w.Line($"{Math}.Combine<{e}>(context, outputWeights, {m}, target, true);");
         w.Close();
         w.Line("cache.Appended(batch);");
         w.Close();

@@ -127,9 +127,7 @@ internal static class SingleHeadAttentionEmitter
             w.Open("for (var j = 0; j < valid; j++)");
             w.Line($"var key = m.Keys.Slice((row + j) * {k}, {k});");
             w.Line($"var target = m.Projected.Slice((row + j) * {a}, {a});");
-            w.Open($"for (var r = 0; r < {a}; r++)");
-            w.Line($"target[r] = {Math}.Dot<{e}>(keyWeight.Slice(r * {k}, {k}), key);");
-            w.Close();
+            w.Line($"{Math}.MatrixVector<{e}>(keyWeight, key, target, false);");
             w.Close();
         }
 
@@ -161,12 +159,10 @@ internal static class SingleHeadAttentionEmitter
                 w.Line($"var queryWeight = {TensorSpan(spec, "p", "query_weight")};");
                 if (spec.Kind == AttentionKind.Additive)
                 {
-                    w.Line($"var bias = {TensorSpan(spec, "p", "bias")};");
+                    w.Line($"{TensorSpan(spec, "p", "bias")}.CopyTo(u);");
                 }
 
-                w.Open($"for (var r = 0; r < {a}; r++)");
-                w.Line($"u[r] = {Math}.Dot<{e}>(queryWeight.Slice(r * {q}, {q}), query){(spec.Kind == AttentionKind.Additive ? " + bias[r]" : string.Empty)};");
-                w.Close();
+                w.Line($"{Math}.MatrixVector<{e}>(queryWeight, query, u, {(spec.Kind == AttentionKind.Additive ? "true" : "false")});");
                 w.Line($"{Math}.AdditiveScores<{e}>(m.Projected.Slice(row * {a}, scores.Length * {a}), u, {TensorSpan(spec, "p", "score_weight")}, scores);");
                 break;
         }
@@ -243,8 +239,8 @@ internal static class SingleHeadAttentionEmitter
                 w.Close();
                 w.Line($"var weight = {TensorSpan(spec, "p", "weight")};");
                 w.Line($"var dWeight = {TensorSpan(spec, "parameterGradients", "weight")};");
+                w.Line($"{Math}.MatrixVector<{e}>(weight, du, dQuery, false);");
                 w.Open($"for (var r = 0; r < {q}; r++)");
-                w.Line($"dQuery[r] = {Math}.Dot<{e}>(weight.Slice(r * {k}, {k}), du);");
                 w.Line($"{Math}.MultiplyAdd<{e}>(du, query[r], dWeight.Slice(r * {k}, {k}));");
                 w.Close();
                 break;

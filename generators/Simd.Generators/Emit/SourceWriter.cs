@@ -42,6 +42,32 @@ internal sealed class SourceWriter
         return new Closer(this);
     }
 
+    /// <summary>
+    /// Writes <paramref name="body"/> inside the user's namespace (when there is one) and containing type
+    /// declarations, so a generated partial class lands exactly where the user declared it.
+    /// </summary>
+    public void InDeclarations(string? ns, System.Collections.Generic.IEnumerable<string> containingTypes, Action body)
+    {
+        var depth = 0;
+        if (ns is not null)
+        {
+            Open("namespace " + ns);
+            depth++;
+        }
+
+        foreach (var outer in containingTypes)
+        {
+            Open(outer);
+            depth++;
+        }
+
+        body();
+        for (var i = 0; i < depth; i++)
+        {
+            Close();
+        }
+    }
+
     public override string ToString() => _text.ToString();
 
     public static string Int(long value) => value.ToString(CultureInfo.InvariantCulture);

@@ -61,9 +61,9 @@ internal sealed record AttentionSpec(
         AttentionKind.LuongGeneral => new[] { new Tensor("weight", QuerySize, KeySize, KeySize) },
         AttentionKind.MultiHead => new[]
         {
-            new Tensor("in_proj_weight", 3 * ModelSize, ModelSize, 0),
+            new Tensor("in_proj_weight", 3 * ModelSize, ModelSize, 0, StoredTransposed: true),
             new Tensor("in_proj_bias", 3 * ModelSize, 1, 0),
-            new Tensor("out_proj.weight", ModelSize, ModelSize, ModelSize),
+            new Tensor("out_proj.weight", ModelSize, ModelSize, ModelSize, StoredTransposed: true),
             new Tensor("out_proj.bias", ModelSize, 1, 0),
         },
         _ => System.Array.Empty<Tensor>(),
@@ -93,7 +93,8 @@ internal sealed record AttentionSpec(
 }
 
 /// <summary>
-/// One named parameter tensor: its shape and the fan-in its seeded initialisation bound 1/√fanIn uses (0: the
-/// kind's own rule, such as Xavier bounds or zeros for multi-head attention).
+/// One named parameter tensor: its shape (as imported and exported), the fan-in its seeded initialisation bound
+/// 1/√fanIn uses (0: the kind's own rule, such as Xavier bounds or zeros for multi-head attention), and whether
+/// <c>Parameters</c> holds it transposed ([Columns, Rows], input-major) so projections read contiguous rows.
 /// </summary>
-internal sealed record Tensor(string Name, int Rows, int Columns, int FanIn);
+internal sealed record Tensor(string Name, int Rows, int Columns, int FanIn, bool StoredTransposed = false);

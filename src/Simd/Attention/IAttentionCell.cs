@@ -5,8 +5,14 @@ namespace Simd;
 
 /// <summary>
 /// What every generated attention cell offers: its parameters as one span (the named tensors concatenated in
-/// <see cref="ParameterNames"/> order, each row-major), import and export by name, and seeded initialisation.
+/// <see cref="ParameterNames"/> order), import and export by name, and seeded initialisation.
 /// </summary>
+/// <remarks>
+/// Each tensor's block in <see cref="Parameters"/> (and in every parameter-gradient span) is row-major, except the two
+/// weight matrices of multi-head attention (<c>in_proj_weight</c>, <c>out_proj.weight</c>), which are stored transposed
+/// (input-major) so that every projection is a weighted sum of contiguous rows. <see cref="ImportParameter"/> and
+/// <see cref="ExportParameter"/> always use the row-major PyTorch shapes.
+/// </remarks>
 /// <typeparam name="T">Element type: <see cref="float"/> or <see cref="double"/>.</typeparam>
 public interface IAttentionCell<T>
     where T : unmanaged
@@ -14,7 +20,7 @@ public interface IAttentionCell<T>
     /// <summary>Number of parameters.</summary>
     int ParameterCount { get; }
 
-    /// <summary>All parameters: the tensors of <see cref="ParameterNames"/>, in that order, each row-major.</summary>
+    /// <summary>All parameters: the tensors of <see cref="ParameterNames"/>, in that order (see the remarks for their layout).</summary>
     Span<T> Parameters { get; }
 
     /// <summary>The tensor names, in the order they are stored in <see cref="Parameters"/>.</summary>
@@ -39,6 +45,15 @@ public interface IAttentionCell<T>
     /// <param name="name">One of <see cref="ParameterNames"/>.</param>
     /// <param name="tensor">Receives its values; <see cref="ParameterLength"/> long.</param>
     void ExportParameter(string name, Span<T> tensor);
+
+    /// <summary>
+    /// Copies the tensor called <paramref name="name"/>, in its row-major PyTorch shape, out of any span in this cell's
+    /// parameter layout: <see cref="Parameters"/> or a parameter-gradient span filled by a backward pass.
+    /// </summary>
+    /// <param name="source">ParameterCount long, in this cell's parameter layout.</param>
+    /// <param name="name">One of <see cref="ParameterNames"/>.</param>
+    /// <param name="tensor">Receives its values; <see cref="ParameterLength"/> long.</param>
+    void ReadTensor(ReadOnlySpan<T> source, string name, Span<T> tensor);
 
     /// <summary>Fills the parameters with a seeded generator (the distributions are documented on each attribute's cell).</summary>
     /// <param name="seed">Seed.</param>
