@@ -65,12 +65,29 @@ internal static class AttentionCatalog
         new("Mha(24,8)D", static () => new AttnMha24h8D()),
     };
 
-    /// <summary>The double reference of a cell, built from the cell's current parameters.</summary>
+    /// <summary>The double reference of a cell, built from the cell's current parameters as it exports them.</summary>
     public static SingleHeadReference Reference<T>(AttentionScore score, ISingleHeadAttention<T> cell)
         where T : unmanaged, System.Numerics.INumberBase<T>
-        => new(score, cell.QuerySize, cell.KeySize, cell.ValueSize, cell.AttentionSize, AttentionData.ToDouble<T>(cell.Parameters));
+        => new(score, cell.QuerySize, cell.KeySize, cell.ValueSize, cell.AttentionSize, Exported(cell));
 
     public static MultiHeadReference Reference<T>(IMultiHeadAttention<T> cell)
         where T : unmanaged, System.Numerics.INumberBase<T>
-        => new(cell.ModelSize, cell.Heads, AttentionData.ToDouble<T>(cell.Parameters));
+        => new(cell.ModelSize, cell.Heads, Exported(cell));
+
+    /// <summary>Every tensor in its row-major PyTorch shape, concatenated in ParameterNames order.</summary>
+    public static double[] Exported<T>(IAttentionCell<T> cell)
+        where T : unmanaged, System.Numerics.INumberBase<T>
+    {
+        var result = new double[cell.ParameterCount];
+        var at = 0;
+        foreach (var name in cell.ParameterNames)
+        {
+            var tensor = new T[cell.ParameterLength(name)];
+            cell.ExportParameter(name, tensor);
+            AttentionData.ToDouble<T>(tensor).CopyTo(result, at);
+            at += tensor.Length;
+        }
+
+        return result;
+    }
 }

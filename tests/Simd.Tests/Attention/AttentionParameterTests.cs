@@ -79,6 +79,7 @@ public sealed class AttentionParameterTests
             Assert.Equal("name", Assert.Throws<ArgumentException>(() => cell.ExportParameter(name, new float[9])).ParamName);
             Assert.Equal("name", Assert.Throws<ArgumentException>(() => cell.ParameterLength(name)).ParamName);
             Assert.Equal("name", Assert.Throws<ArgumentException>(() => cell.ParameterOffset(name)).ParamName);
+            Assert.Equal("name", Assert.Throws<ArgumentException>(() => cell.ReadTensor(before, name, new float[9])).ParamName);
         }
 
         var error = Assert.Throws<ArgumentException>(() => cell.ImportParameter("query_weight", new float[44]));
@@ -88,6 +89,13 @@ public sealed class AttentionParameterTests
         error = Assert.Throws<ArgumentException>(() => cell.ExportParameter("bias", sink));
         Assert.Equal("tensor", error.ParamName);
         Assert.Contains("expected 9", error.Message, StringComparison.Ordinal);
+        Assert.All(sink, static v => Assert.Equal(0f, v));
+        error = Assert.Throws<ArgumentException>(() => cell.ReadTensor(before, "bias", sink));
+        Assert.Equal("tensor", error.ParamName);
+        Assert.Contains("expected 9", error.Message, StringComparison.Ordinal);
+        error = Assert.Throws<ArgumentException>(() => cell.ReadTensor(before.AsSpan(1), "bias", new float[9]));
+        Assert.Equal("source", error.ParamName);
+        Assert.Contains($"expected {before.Length}", error.Message, StringComparison.Ordinal);
         Assert.All(sink, static v => Assert.Equal(0f, v));
         Assert.Equal(before, cell.Parameters.ToArray());
 
@@ -177,7 +185,29 @@ public sealed class AttentionParameterTests
             var exported = new T[tensor.Length];
             cell.ExportParameter(name, exported);
             Assert.Equal(tensor, exported);
-            Assert.Equal(tensor, cell.Parameters.Slice(cell.ParameterOffset(name), tensor.Length).ToArray());
+            var read = new T[tensor.Length];
+            cell.ReadTensor(cell.Parameters, name, read);
+            Assert.Equal(tensor, read);
+
+            // The stored block: row-major, except multi-head attention's two weight matrices, which are stored
+            // transposed (IAttentionCell's remarks).
+            var block = cell.Parameters.Slice(cell.ParameterOffset(name), tensor.Length).ToArray();
+            if (cell is IMultiHeadAttention<T> mha && name is "in_proj_weight" or "out_proj.weight")
+            {
+                var columns = mha.ModelSize;
+                var rows = tensor.Length / columns;
+                for (var r = 0; r < rows; r++)
+                {
+                    for (var c = 0; c < columns; c++)
+                    {
+                        Assert.Equal(tensor[(r * columns) + c], block[(c * rows) + r]);
+                    }
+                }
+            }
+            else
+            {
+                Assert.Equal(tensor, block);
+            }
         }
     }
 

@@ -15,17 +15,17 @@ public enum AttentionScore
 
 /// <summary>
 /// Rounding model of one element type, for first-order forward error bounds (Higham's γ_n = n·u / (1 − n·u)).
-/// The function errors are VectorMath's documented bounds: tanh max absolute error (measured 1.15e-7 float,
-/// 3.33e-16 double, both including the final rounding) and exp relative error (polynomial 1.1e-7 float, 2.9e-16
-/// double, plus one rounding of the result). Exponentials below the documented cutoff (e^−87.5 float, e^−708 double)
+/// The function errors are the kernels' documented bounds: tanh absolute error below 2.4e-7 float and 4.5e-16 double
+/// (AttentionMath.AdditiveScores' exp-only tanh; VectorMath.Tanh's is smaller) and exp relative error (VectorMath:
+/// polynomial 1.1e-7 float, 2.9e-16 double, plus one rounding of the result). Exponentials below the documented cutoff (e^−87.5 float, e^−708 double)
 /// are exactly 0 and results near it are subnormal, so every probability may also be off by up to the smallest normal
 /// number (1.18e-38, 2.23e-308) or the cutoff value (1.0e-38, 3.3e-308), whichever is larger.
 /// </summary>
 internal readonly record struct AttentionPrecision(double Unit, double TanhAbsolute, double ExpRelative, double Underflow)
 {
-    public static AttentionPrecision Float { get; } = new(Math.Pow(2, -24), 1.2e-7, 1.1e-7 + Math.Pow(2, -24), 1.2e-38);
+    public static AttentionPrecision Float { get; } = new(Math.Pow(2, -24), 2.4e-7, 1.1e-7 + Math.Pow(2, -24), 1.2e-38);
 
-    public static AttentionPrecision Double { get; } = new(Math.Pow(2, -53), 3.4e-16, 2.9e-16 + Math.Pow(2, -53), 3.4e-308);
+    public static AttentionPrecision Double { get; } = new(Math.Pow(2, -53), 4.5e-16, 2.9e-16 + Math.Pow(2, -53), 3.4e-308);
 
     public static AttentionPrecision Of<T>() => typeof(T) == typeof(float) ? Float : Double;
 
@@ -34,7 +34,9 @@ internal readonly record struct AttentionPrecision(double Unit, double TanhAbsol
 }
 
 /// <summary>
-/// The tensor layout of the contract (ParameterNames order, each row-major), independent of the generated code.
+/// The tensor names and sizes of the contract, in ParameterNames order, independent of the generated code. The
+/// references take the tensors concatenated in this order, each row-major in its PyTorch shape (as ExportParameter
+/// writes them, whatever the cell's internal layout).
 /// </summary>
 internal static class AttentionLayout
 {
