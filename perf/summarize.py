@@ -52,6 +52,7 @@ PEER_SHAPE = {
     "RnnStepVsOnnxRuntime": "(32,64)",
     "LstmSequenceVsOnnxRuntime": "(64,128) T=64",
     "DotAttentionDecodeVsOnnxRuntime": "dot, d=64 T=128",
+    "AdditiveAttentionDecodeVsOnnxRuntime": "Q=K=V=A=64 T=128",
     "MultiHeadDecodeVsOnnxRuntime": "E=64 H=4 T=128",
 }
 PEER_TARGET = {
@@ -63,6 +64,7 @@ PEER_TARGET = {
     ("LstmSequenceVsOnnxRuntime", "Batch=1"): 1.3,
     ("LstmSequenceVsOnnxRuntime", "Batch=32"): 1.3,
     ("DotAttentionDecodeVsOnnxRuntime", ""): 5.0,
+    ("AdditiveAttentionDecodeVsOnnxRuntime", ""): 5.0,
     ("MultiHeadDecodeVsOnnxRuntime", ""): 10.0,
 }
 PEER_ORT = "OnnxRuntime"
@@ -120,10 +122,11 @@ def main():
              "AdditiveAttentionStepBenchmarks": 7, "MultiHeadAttentionDecodeBenchmarks": 8,
              "SelfAttentionTrainingBenchmarks": 9, "CalibrationBenchmarks": 10,
              "LstmStepVsOnnxRuntime": 11, "GruStepVsOnnxRuntime": 12, "RnnStepVsOnnxRuntime": 13,
-             "LstmSequenceVsOnnxRuntime": 14, "DotAttentionDecodeVsOnnxRuntime": 15, "MultiHeadDecodeVsOnnxRuntime": 16}
+             "LstmSequenceVsOnnxRuntime": 14, "DotAttentionDecodeVsOnnxRuntime": 15, "AdditiveAttentionDecodeVsOnnxRuntime": 16,
+             "MultiHeadDecodeVsOnnxRuntime": 17}
     def sort_key(r):
         s = shape_of(r["params"]) or (0, 0)
-        return (order.get(r["type"], 17), s, r["params"], r["method"] != "Scalar", r["method"])
+        return (order.get(r["type"], 18), s, r["params"], r["method"] != "Scalar", r["method"])
     rows.sort(key=sort_key)
 
     lines = [

@@ -108,6 +108,90 @@ public class DotAttentionDecodeVsOnnxRuntime
 }
 
 /// <summary>
+/// Single-head additive (Bahdanau) decoder step of one sample over T = 128 prepared keys (query 64, keys = values 64,
+/// attention layer 64), writing the context and the weights, as in <see cref="AdditiveAttentionStepBenchmarks"/>:
+/// scalar reference, Simd's <c>[AdditiveAttention(64, 64, 64)]</c> <c>Step</c>, and ONNX Runtime running
+/// Gemm → Add → Tanh → MatMul → Reshape → Softmax → MatMul with the projected keys W_k k_j and the values as constants.
+/// </summary>
+[MemoryDiagnoser]
+public class AdditiveAttentionDecodeVsOnnxRuntime
+{
+    /// <summary>Keys per sample, T.</summary>
+    public const int Keys = 128;
+
+    private const int Size = 64;
+
+    private readonly ScalarAdditiveAttention _scalar = new(Size, Size, Size, Size, Keys);
+    private readonly Additive64x64x64 _cell = new();
+    private readonly float[] _contextScalar = new float[Size], _contextSimd = new float[Size];
+    private readonly float[] _weightsScalar = new float[Keys], _weightsSimd = new float[Keys];
+    private AttentionWorkspace<float> _workspace = null!;
+    private OnnxRuntimePeer _onnxRuntime = null!;
+    private float[] _query = null!;
+
+    /// <summary>Gives all three the same parameters and memory, and checks one step of each agrees.</summary>
+    [GlobalSetup]
+    public void Setup()
+    {
+        _scalar.Initialize(51);
+        _cell.ImportParameter("query_weight", _scalar.QueryWeight);
+        _cell.ImportParameter("key_weight", _scalar.KeyWeight);
+        _cell.ImportParameter("bias", _scalar.Bias);
+        _cell.ImportParameter("score_weight", _scalar.ScoreWeight);
+        float[] keys = Verify.RandomArray(Keys * Size, 52);
+        _query = Verify.RandomArray(Size, 53);
+        _scalar.Prepare(Keys, keys, keys);
+        _workspace = _cell.CreateWorkspace(Keys, 1);
+        _cell.Prepare(Keys, 1, keys, keys, ReadOnlySpan<int>.Empty, _workspace);
+
+        var projectedKeys = new float[Keys * Size]; // W_k k_j, [T, A]
+        for (int j = 0; j < Keys; j++)
+        {
+            for (int row = 0; row < Size; row++)
+            {
+                double sum = 0;
+                for (int c = 0; c < Size; c++)
+                {
+                    sum += (double)_scalar.KeyWeight[(row * Size) + c] * keys[(j * Size) + c];
+                }
+
+                projectedKeys[(j * Size) + row] = (float)sum;
+            }
+        }
+
+        _onnxRuntime = new OnnxRuntimePeer(OnnxModels.AdditiveAttentionDecode(Keys, _scalar, projectedKeys, keys));
+        _onnxRuntime.Bind("query", false, _query, 1, Size);
+        float[] weightsOnnx = _onnxRuntime.Bind("weights", true, new float[Keys], 1, Keys);
+        float[] contextOnnx = _onnxRuntime.Bind("context", true, new float[Size], 1, Size);
+
+        Scalar();
+        Simd();
+        OnnxRuntime();
+        string label = $"Additive attention decode T={Keys} Q=K=V=A={Size}";
+        PeerVerify.CloseRelative($"{label} context", "Simd", _contextSimd, "scalar", _contextScalar);
+        PeerVerify.CloseRelative($"{label} weights", "Simd", _weightsSimd, "scalar", _weightsScalar);
+        PeerVerify.CloseRelative($"{label} context", "ONNX Runtime", contextOnnx, "scalar", _contextScalar);
+        PeerVerify.CloseRelative($"{label} weights", "ONNX Runtime", weightsOnnx, "scalar", _weightsScalar);
+    }
+
+    /// <summary>Releases the ONNX Runtime session.</summary>
+    [GlobalCleanup]
+    public void Cleanup() => _onnxRuntime.Dispose();
+
+    /// <summary>Scalar reference step.</summary>
+    [Benchmark(Baseline = true)]
+    public void Scalar() => _scalar.Step(_query, _contextScalar, _weightsScalar);
+
+    /// <summary>Generated cell's <c>Step</c>, writing the context and the weights.</summary>
+    [Benchmark]
+    public void Simd() => _cell.Step(_query, _workspace, _contextSimd, _weightsSimd);
+
+    /// <summary>ONNX Runtime: one <c>RunWithBinding</c> of the additive decode graph.</summary>
+    [Benchmark]
+    public void OnnxRuntime() => _onnxRuntime.Run();
+}
+
+/// <summary>
 /// Multi-head self-attention decoder step of one stream (model 64, 4 heads of 16, with the input and output
 /// projections) attending over T = 128 tokens: 127 cached plus the new one. Scalar reference and Simd's
 /// <c>[MultiHeadAttention(64, 4)]</c> <c>DecodeStep</c> truncate their caches back to 127 tokens before each step, as

@@ -58,6 +58,34 @@ internal static class OnnxModels
     }
 
     /// <summary>
+    /// Single-head additive (Bahdanau) decode step over a fixed memory: input query [1, Q]; outputs weights =
+    /// softmax_j(vᵀ tanh(W_q q + b + W_k k_j)) [1, T] and context = weights · values [1, V]. The projected keys W_k k_j
+    /// [T, A] and the values are model constants, computed once per source sequence as Simd's Prepare does.
+    /// </summary>
+    public static byte[] AdditiveAttentionDecode(int keyCount, ScalarAdditiveAttention parameters, ReadOnlySpan<float> projectedKeys, ReadOnlySpan<float> values)
+    {
+        int q = parameters.QuerySize, a = parameters.AttentionSize, v = parameters.ValueSize;
+        var graph = new OnnxGraph("additive_attention_decode");
+        graph.Input("query", 1, q);
+        graph.Output("weights", 1, keyCount);
+        graph.Output("context", 1, v);
+        graph.Constant("query_weight", parameters.QueryWeight, a, q);
+        graph.Constant("bias", parameters.Bias, a);
+        graph.Constant("projected_keys", projectedKeys, keyCount, a);
+        graph.Constant("score_weight", parameters.ScoreWeight, a, 1);
+        graph.Constant("values", values, keyCount, v);
+        graph.Constant("scores_shape", 1, keyCount);
+        graph.Node("Gemm", ["query", "query_weight", "bias"], ["hidden"], OnnxGraph.Int("transB", 1));  // [1, A]
+        graph.Node("Add", ["projected_keys", "hidden"], ["sums"]);                                        // [T, A]
+        graph.Node("Tanh", ["sums"], ["activations"]);
+        graph.Node("MatMul", ["activations", "score_weight"], ["score_column"]);                          // [T, 1]
+        graph.Node("Reshape", ["score_column", "scores_shape"], ["scores"]);                              // [1, T]
+        graph.Node("Softmax", ["scores"], ["weights"], OnnxGraph.Int("axis", -1));
+        graph.Node("MatMul", ["weights", "values"], ["context"]);
+        return graph.ToModel();
+    }
+
+    /// <summary>
     /// One decode step of PyTorch's <c>nn.MultiheadAttention</c> (self-attention, model <paramref name="modelSize"/>,
     /// <paramref name="heads"/> heads) with a key/value cache in the usual ONNX past/present form: inputs token [1, E],
     /// past_key and past_value [P, E] (projected keys and values of the earlier tokens); outputs output [1, E] and
