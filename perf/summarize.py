@@ -13,7 +13,9 @@ scalar baseline of the same class and parameters, and
   * multi-head attention (E = 64, H = 4, T = 128): GFLOP/s and % of the FMA peak with the exact matrix FLOPs,
     decode step 8·E² + 4·T·E, self-attention forward+backward 22·T·E² + 12·T²·E (the additive step has none: it is
     dominated by T·A tanh evaluations, which are not FLOPs);
-  * allocated bytes per operation.
+  * allocated bytes per operation;
+  * the in-process peer classes (*VsOnnxRuntime, perf/Simd.Benchmarks/Peers/): median / ONNX Runtime's median of the
+    same class and parameters, and a closing table of Simd's speed-up over ONNX Runtime against the issue's targets.
 The FLOP counts must match perf/Simd.Benchmarks/{Calibration,BatchBenchmarks,TrainingBenchmarks,AttentionBenchmarks}.cs.
 """
 import glob
@@ -42,6 +44,30 @@ ATTENTION = {
 }
 # The attention issue asks for these decode steps to be at least this many times faster than the scalar reference.
 ATTENTION_TARGET = {"AdditiveAttentionStepBenchmarks": 15.0, "MultiHeadAttentionDecodeBenchmarks": 15.0}
+
+# Peer classes (perf/Simd.Benchmarks/Peers/): shape text when it is not a Shape parameter, and the speed-up over ONNX
+# Runtime (ONNX Runtime median ÷ Simd median) the peers issue asks for, per (class, parameters).
+PEER_SHAPE = {
+    "GruStepVsOnnxRuntime": "(32,64)",
+    "RnnStepVsOnnxRuntime": "(32,64)",
+    "LstmSequenceVsOnnxRuntime": "(64,128) T=64",
+    "DotAttentionDecodeVsOnnxRuntime": "dot, d=64 T=128",
+    "AdditiveAttentionDecodeVsOnnxRuntime": "Q=K=V=A=64 T=128",
+    "MultiHeadDecodeVsOnnxRuntime": "E=64 H=4 T=128",
+}
+PEER_TARGET = {
+    ("LstmStepVsOnnxRuntime", "Shape=8x16"): 30.0,
+    ("LstmStepVsOnnxRuntime", "Shape=32x64"): 5.0,
+    ("LstmStepVsOnnxRuntime", "Shape=128x256"): 1.4,
+    ("GruStepVsOnnxRuntime", ""): 4.0,
+    ("RnnStepVsOnnxRuntime", ""): 4.0,
+    ("LstmSequenceVsOnnxRuntime", "Batch=1"): 1.3,
+    ("LstmSequenceVsOnnxRuntime", "Batch=32"): 1.3,
+    ("DotAttentionDecodeVsOnnxRuntime", ""): 5.0,
+    ("AdditiveAttentionDecodeVsOnnxRuntime", ""): 5.0,
+    ("MultiHeadDecodeVsOnnxRuntime", ""): 10.0,
+}
+PEER_ORT = "OnnxRuntime"
 
 
 def shape_of(params):
@@ -94,15 +120,18 @@ def main():
     order = {"StepBenchmarks": 0, "BFloat16StepBenchmarks": 1, "ProjectionStepBenchmarks": 2, "GruStepBenchmarks": 3,
              "RnnStepBenchmarks": 4, "BatchBenchmarks": 5, "TrainingBenchmarks": 6,
              "AdditiveAttentionStepBenchmarks": 7, "MultiHeadAttentionDecodeBenchmarks": 8,
-             "SelfAttentionTrainingBenchmarks": 9, "CalibrationBenchmarks": 10}
+             "SelfAttentionTrainingBenchmarks": 9, "CalibrationBenchmarks": 10,
+             "LstmStepVsOnnxRuntime": 11, "GruStepVsOnnxRuntime": 12, "RnnStepVsOnnxRuntime": 13,
+             "LstmSequenceVsOnnxRuntime": 14, "DotAttentionDecodeVsOnnxRuntime": 15, "AdditiveAttentionDecodeVsOnnxRuntime": 16,
+             "MultiHeadDecodeVsOnnxRuntime": 17}
     def sort_key(r):
         s = shape_of(r["params"]) or (0, 0)
-        return (order.get(r["type"], 11), s, r["method"] != "Scalar", r["method"])
+        return (order.get(r["type"], 18), s, r["params"], r["method"] != "Scalar", r["method"])
     rows.sort(key=sort_key)
 
     lines = [
-        "| benchmark | shape | median ns | vs scalar | vs weight read | GFLOP/s | % FMA peak | GB/s | allocated B |",
-        "|---|---|---:|---:|---:|---:|---:|---:|---:|",
+        "| benchmark | shape | median ns | vs scalar | vs ONNX Runtime | vs weight read | GFLOP/s | % FMA peak | GB/s | allocated B |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in rows:
         t, m, p, ns = r["type"], r["method"], r["params"], r["median"]
@@ -111,6 +140,11 @@ def main():
                                                                 "TrainingBenchmarks": "(64,128) T=64 B=32"}.get(t, "")
         if t in ATTENTION:
             shape_text = ATTENTION[t][0]
+        if t in PEER_SHAPE:
+            batch = p.partition("Batch=")[2]
+            shape_text = PEER_SHAPE[t] + (f" B={batch}" if batch else "")
+        ort = by_key.get((t, p, PEER_ORT))
+        vs_ort = f"{ns / ort['median']:.3f}" if ort else ""
         base = by_key.get((t, p, "Scalar"))
         vs_scalar = f"{ns / base['median']:.3f}" if base and m != "Scalar" else ("1" if base else "")
         vs_read = gflops = pct = gbs = ""
@@ -134,7 +168,7 @@ def main():
             if peak and m not in FMA_FLOPS:
                 pct = f"{100 * flops / ns / peak:.1f}%"
         alloc = "" if r["alloc"] is None else str(r["alloc"])
-        lines.append(f"| {t.replace('Benchmarks', '')}.{m} | {shape_text} | {fmt_ns(ns)} | {vs_scalar} | {vs_read} | "
+        lines.append(f"| {t.replace('Benchmarks', '')}.{m} | {shape_text} | {fmt_ns(ns)} | {vs_scalar} | {vs_ort} | {vs_read} | "
                      f"{gflops} | {pct} | {gbs} | {alloc} |")
 
     speedups = []
@@ -147,6 +181,26 @@ def main():
             speedups.append(f"- {t.replace('Benchmarks', '')}: Simd is {times:.1f}× faster than Scalar{verdict}")
     if speedups:
         lines += ["", "Attention speed-up (scalar median ÷ Simd median):"] + speedups
+
+    peers = []
+    for (t, p), target in PEER_TARGET.items():
+        simd, ort, scalar = (by_key.get((t, p, m)) for m in ("Simd", PEER_ORT, "Scalar"))
+        if not (simd and ort):
+            continue
+        times = ort["median"] / simd["median"]
+        shape = shape_of(p)
+        shape_text = f"({shape[0]},{shape[1]})" if shape else PEER_SHAPE.get(t, "")
+        if p.startswith("Batch="):
+            shape_text += f" B={p.partition('=')[2]}"
+        peers.append(f"| {t.replace('VsOnnxRuntime', '')} | {shape_text} | {fmt_ns(simd['median'])} | {fmt_ns(ort['median'])} | "
+                     f"{fmt_ns(scalar['median']) if scalar else ''} | {times:.2f}× | ≥ {target:g}× | "
+                     f"{'met' if times >= target else 'NOT met'} | {simd['alloc'] if simd['alloc'] is not None else ''} | "
+                     f"{ort['alloc'] if ort['alloc'] is not None else ''} |")
+    if peers:
+        lines += ["", "Simd against ONNX Runtime in the same run (1 intra-op thread, IO binding; speed-up = ONNX Runtime "
+                  "median ÷ Simd median; allocated = managed bytes per call):", "",
+                  "| workload | shape | Simd ns | ONNX Runtime ns | scalar ns | speed-up | target | verdict | Simd B | ORT B |",
+                  "|---|---|---:|---:|---:|---:|---:|---|---:|---:|"] + peers
 
     head = []
     if host:

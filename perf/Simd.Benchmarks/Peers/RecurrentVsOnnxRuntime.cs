@@ -1,0 +1,261 @@
+using System;
+using BenchmarkDotNet.Attributes;
+
+namespace Simd.Benchmarks.Peers;
+
+// Recurrent cells against ONNX Runtime in the same process and run. ONNX Runtime gets a one-node model (LSTM, GRU or
+// RNN) with the cell's weights as constants, one intra-op thread and IO binding (see OnnxRuntimePeer). Its single step
+// is a sequence of length 1 with initial_h (and initial_c) inputs; its outputs go to separate buffers, so every call
+// repeats the step from the same state, while the Simd and scalar steps update their state in place: the work per
+// call is the same.
+
+/// <summary>One LSTM step of one sample (batch 1): scalar reference, Simd cell, ONNX Runtime.</summary>
+[MemoryDiagnoser]
+public class LstmStepVsOnnxRuntime
+{
+    private ScalarLstm _scalar = null!;
+    private Lstm8x16 _c8 = null!;
+    private Lstm32x64 _c32 = null!;
+    private Lstm128x256 _c128 = null!;
+    private OnnxRuntimePeer _onnxRuntime = null!;
+    private float[] _x = null!, _hScalar = null!, _cScalar = null!, _hSimd = null!, _cSimd = null!;
+
+    /// <summary>Cell shape, I x H.</summary>
+    [Params("8x16", "32x64", "128x256")]
+    public string Shape { get; set; } = "8x16";
+
+    /// <summary>Gives all three the same parameters, input and state, and checks one step of each agrees.</summary>
+    [GlobalSetup]
+    public void Setup()
+    {
+        ILstmCell<float> cell = Shape switch
+        {
+            "8x16" => _c8 = new Lstm8x16(),
+            "32x64" => _c32 = new Lstm32x64(),
+            "128x256" => _c128 = new Lstm128x256(),
+            _ => throw new ArgumentException($"Unknown shape {Shape}"),
+        };
+        int n = cell.InputSize, h = cell.HiddenSize;
+        _scalar = new ScalarLstm(n, h);
+        _scalar.Initialize(42);
+        Verify.CopyParameters(cell, _scalar);
+        _x = Verify.RandomArray(n, 1);
+        float[] h0 = Verify.RandomArray(h, 2), c0 = Verify.RandomArray(h, 3);
+        (_hScalar, _cScalar, _hSimd, _cSimd) = ((float[])h0.Clone(), (float[])c0.Clone(), (float[])h0.Clone(), (float[])c0.Clone());
+
+        _onnxRuntime = new OnnxRuntimePeer(OnnxModels.Lstm(1, 1, n, h, _scalar, sequenceOutput: false));
+        _onnxRuntime.Bind("X", false, _x, 1, 1, n);
+        _onnxRuntime.Bind("initial_h", false, (float[])h0.Clone(), 1, 1, h);
+        _onnxRuntime.Bind("initial_c", false, (float[])c0.Clone(), 1, 1, h);
+        float[] hOnnx = _onnxRuntime.Bind("Y_h", true, new float[h], 1, 1, h);
+        float[] cOnnx = _onnxRuntime.Bind("Y_c", true, new float[h], 1, 1, h);
+
+        Scalar();
+        cell.Step(_x, _hSimd, _cSimd);
+        OnnxRuntime();
+        string label = $"LSTM step {Shape}";
+        PeerVerify.Close($"{label} h", "Simd", _hSimd, "scalar", _hScalar, Verify.StateTolerance);
+        PeerVerify.Close($"{label} c", "Simd", _cSimd, "scalar", _cScalar, Verify.StateTolerance);
+        PeerVerify.Close($"{label} h", "ONNX Runtime", hOnnx, "scalar", _hScalar, Verify.StateTolerance);
+        PeerVerify.Close($"{label} c", "ONNX Runtime", cOnnx, "scalar", _cScalar, Verify.StateTolerance);
+    }
+
+    /// <summary>Releases the ONNX Runtime session.</summary>
+    [GlobalCleanup]
+    public void Cleanup() => _onnxRuntime.Dispose();
+
+    /// <summary>Scalar reference step.</summary>
+    [Benchmark(Baseline = true)]
+    public void Scalar() => _scalar.Step(_x, _hScalar, _cScalar);
+
+    /// <summary>Generated cell's <c>Step</c> (direct call on the sealed class).</summary>
+    [Benchmark]
+    public void Simd()
+    {
+        if (_c8 is not null)
+        {
+            _c8.Step(_x, _hSimd, _cSimd);
+        }
+        else if (_c32 is not null)
+        {
+            _c32.Step(_x, _hSimd, _cSimd);
+        }
+        else
+        {
+            _c128.Step(_x, _hSimd, _cSimd);
+        }
+    }
+
+    /// <summary>ONNX Runtime: one <c>RunWithBinding</c> of the one-step LSTM model.</summary>
+    [Benchmark]
+    public void OnnxRuntime() => _onnxRuntime.Run();
+}
+
+/// <summary>One GRU step (reset after; ONNX linear_before_reset = 1) of one sample at (32,64): scalar, Simd, ONNX Runtime.</summary>
+[MemoryDiagnoser]
+public class GruStepVsOnnxRuntime
+{
+    private readonly ScalarGru _scalar = new(Gru32x64.InputSize, Gru32x64.HiddenSize);
+    private readonly Gru32x64 _cell = new();
+    private OnnxRuntimePeer _onnxRuntime = null!;
+    private float[] _x = null!, _hScalar = null!, _hSimd = null!;
+
+    /// <summary>Gives all three the same parameters, input and state, and checks one step of each agrees.</summary>
+    [GlobalSetup]
+    public void Setup()
+    {
+        const int n = Gru32x64.InputSize, h = Gru32x64.HiddenSize;
+        _scalar.Initialize(7);
+        _cell.ImportPyTorch(_scalar.WeightIh, _scalar.WeightHh, _scalar.BiasIh, _scalar.BiasHh);
+        _x = Verify.RandomArray(n, 1);
+        float[] h0 = Verify.RandomArray(h, 2);
+        (_hScalar, _hSimd) = ((float[])h0.Clone(), (float[])h0.Clone());
+
+        _onnxRuntime = new OnnxRuntimePeer(OnnxModels.Gru(n, h, _scalar));
+        _onnxRuntime.Bind("X", false, _x, 1, 1, n);
+        _onnxRuntime.Bind("initial_h", false, (float[])h0.Clone(), 1, 1, h);
+        float[] hOnnx = _onnxRuntime.Bind("Y_h", true, new float[h], 1, 1, h);
+
+        Scalar();
+        Simd();
+        OnnxRuntime();
+        PeerVerify.Close("GRU step 32x64 h", "Simd", _hSimd, "scalar", _hScalar, Verify.StateTolerance);
+        PeerVerify.Close("GRU step 32x64 h", "ONNX Runtime", hOnnx, "scalar", _hScalar, Verify.StateTolerance);
+    }
+
+    /// <summary>Releases the ONNX Runtime session.</summary>
+    [GlobalCleanup]
+    public void Cleanup() => _onnxRuntime.Dispose();
+
+    /// <summary>Scalar reference step.</summary>
+    [Benchmark(Baseline = true)]
+    public void Scalar() => _scalar.Step(_x, _hScalar);
+
+    /// <summary>Generated cell's <c>Step</c>.</summary>
+    [Benchmark]
+    public void Simd() => _cell.Step(_x, _hSimd);
+
+    /// <summary>ONNX Runtime: one <c>RunWithBinding</c> of the one-step GRU model.</summary>
+    [Benchmark]
+    public void OnnxRuntime() => _onnxRuntime.Run();
+}
+
+/// <summary>One vanilla RNN (tanh) step of one sample at (32,64): scalar, Simd, ONNX Runtime.</summary>
+[MemoryDiagnoser]
+public class RnnStepVsOnnxRuntime
+{
+    private readonly ScalarRnn _scalar = new(Rnn32x64.InputSize, Rnn32x64.HiddenSize);
+    private readonly Rnn32x64 _cell = new();
+    private OnnxRuntimePeer _onnxRuntime = null!;
+    private float[] _x = null!, _hScalar = null!, _hSimd = null!;
+
+    /// <summary>Gives all three the same parameters, input and state, and checks one step of each agrees.</summary>
+    [GlobalSetup]
+    public void Setup()
+    {
+        const int n = Rnn32x64.InputSize, h = Rnn32x64.HiddenSize;
+        _scalar.Initialize(1);
+        _cell.ImportPyTorch(_scalar.WeightIh, _scalar.WeightHh, _scalar.BiasIh, _scalar.BiasHh);
+        _x = Verify.RandomArray(n, 2);
+        float[] h0 = Verify.RandomArray(h, 3);
+        (_hScalar, _hSimd) = ((float[])h0.Clone(), (float[])h0.Clone());
+
+        _onnxRuntime = new OnnxRuntimePeer(OnnxModels.Rnn(n, h, _scalar));
+        _onnxRuntime.Bind("X", false, _x, 1, 1, n);
+        _onnxRuntime.Bind("initial_h", false, (float[])h0.Clone(), 1, 1, h);
+        float[] hOnnx = _onnxRuntime.Bind("Y_h", true, new float[h], 1, 1, h);
+
+        Scalar();
+        Simd();
+        OnnxRuntime();
+        PeerVerify.Close("RNN step 32x64 h", "Simd", _hSimd, "scalar", _hScalar, Verify.StateTolerance);
+        PeerVerify.Close("RNN step 32x64 h", "ONNX Runtime", hOnnx, "scalar", _hScalar, Verify.StateTolerance);
+    }
+
+    /// <summary>Releases the ONNX Runtime session.</summary>
+    [GlobalCleanup]
+    public void Cleanup() => _onnxRuntime.Dispose();
+
+    /// <summary>Scalar reference step.</summary>
+    [Benchmark(Baseline = true)]
+    public void Scalar() => _scalar.Step(_x, _hScalar);
+
+    /// <summary>Generated cell's <c>Step</c>.</summary>
+    [Benchmark]
+    public void Simd() => _cell.Step(_x, _hSimd);
+
+    /// <summary>ONNX Runtime: one <c>RunWithBinding</c> of the one-step RNN model.</summary>
+    [Benchmark]
+    public void OnnxRuntime() => _onnxRuntime.Run();
+}
+
+/// <summary>
+/// LSTM sequence forward, T = 64 at (64,128), inference only: the Simd cell's <c>Forward</c> (tape null, writing all
+/// outputs [T, B, H] and the final h and c) against one ONNX Runtime run of a T = 64 LSTM model writing Y, Y_h and
+/// Y_c. No scalar timing (it would take ~0.2 s a call at batch 32); the scalar reference checks both in setup.
+/// </summary>
+[MemoryDiagnoser]
+public class LstmSequenceVsOnnxRuntime
+{
+    /// <summary>Sequence length T.</summary>
+    public const int Steps = 64;
+
+    private const int InputSize = Lstm64x128.InputSize, HiddenSize = Lstm64x128.HiddenSize;
+
+    private readonly Lstm64x128 _cell = new();
+    private OnnxRuntimePeer _onnxRuntime = null!;
+    private float[] _inputs = null!, _hidden = null!, _cellState = null!, _outputs = null!;
+
+    /// <summary>Batch size B.</summary>
+    [Params(1, 32)]
+    public int Batch { get; set; } = 1;
+
+    /// <summary>Runs the scalar reference over the sequence and checks both the Simd cell's and ONNX Runtime's outputs and final states against it.</summary>
+    [GlobalSetup]
+    public void Setup()
+    {
+        int b = Batch, n = InputSize, h = HiddenSize;
+        var scalar = new ScalarLstm(n, h);
+        scalar.Initialize(7);
+        Verify.CopyParameters(_cell, scalar);
+        _inputs = Verify.RandomArray(Steps * b * n, 11);
+        float[] h0 = Verify.RandomArray(b * h, 12), c0 = Verify.RandomArray(b * h, 13);
+        (_hidden, _cellState, _outputs) = ((float[])h0.Clone(), (float[])c0.Clone(), new float[Steps * b * h]);
+
+        _onnxRuntime = new OnnxRuntimePeer(OnnxModels.Lstm(Steps, b, n, h, scalar, sequenceOutput: true));
+        _onnxRuntime.Bind("X", false, _inputs, Steps, b, n);
+        _onnxRuntime.Bind("initial_h", false, (float[])h0.Clone(), 1, b, h);
+        _onnxRuntime.Bind("initial_c", false, (float[])c0.Clone(), 1, b, h);
+        float[] outputsOnnx = _onnxRuntime.Bind("Y", true, new float[Steps * b * h], Steps, 1, b, h);
+        float[] hOnnx = _onnxRuntime.Bind("Y_h", true, new float[b * h], 1, b, h);
+        float[] cOnnx = _onnxRuntime.Bind("Y_c", true, new float[b * h], 1, b, h);
+
+        float[] hScalar = (float[])h0.Clone(), cScalar = (float[])c0.Clone(), outputsScalar = new float[Steps * b * h];
+        for (int t = 0; t < Steps; t++)
+        {
+            scalar.StepBatch(_inputs.AsSpan(t * b * n, b * n), hScalar, cScalar);
+            hScalar.CopyTo(outputsScalar, t * b * h);
+        }
+
+        Simd();
+        OnnxRuntime();
+        string label = $"LSTM forward T={Steps} 64x128 B={b}";
+        PeerVerify.Close($"{label} outputs", "Simd", _outputs, "scalar", outputsScalar, Verify.StateTolerance);
+        PeerVerify.Close($"{label} c_T", "Simd", _cellState, "scalar", cScalar, Verify.StateTolerance);
+        PeerVerify.Close($"{label} outputs", "ONNX Runtime", outputsOnnx, "scalar", outputsScalar, Verify.StateTolerance);
+        PeerVerify.Close($"{label} h_T", "ONNX Runtime", hOnnx, "scalar", hScalar, Verify.StateTolerance);
+        PeerVerify.Close($"{label} c_T", "ONNX Runtime", cOnnx, "scalar", cScalar, Verify.StateTolerance);
+    }
+
+    /// <summary>Releases the ONNX Runtime session.</summary>
+    [GlobalCleanup]
+    public void Cleanup() => _onnxRuntime.Dispose();
+
+    /// <summary>Generated cell's <c>Forward</c> with no tape (h and c carry over between calls; the work does not change).</summary>
+    [Benchmark]
+    public void Simd() => _cell.Forward(Steps, Batch, _inputs, _hidden, _cellState, _outputs, null);
+
+    /// <summary>ONNX Runtime: one <c>RunWithBinding</c> of the T = 64 LSTM model.</summary>
+    [Benchmark(Baseline = true)]
+    public void OnnxRuntime() => _onnxRuntime.Run();
+}
