@@ -118,7 +118,7 @@ internal static class MultiHeadAttentionEmitter
         w.Open("if (causal && queryCount != keyCount)");
         w.Line("throw new global::System.ArgumentException($\"A causal mask needs as many queries as keys; got {queryCount} queries and {keyCount} keys.\", nameof(causal));");
         w.Close();
-        w.Line("workspace.Record(queryCount, keyCount, batch, keyLengths, causal);");
+        w.Line("workspace.Record(queryCount, keyCount, batch, keyLengths, causal, nameof(keyLengths));");
         w.Line("var m = new SimdMemory(workspace);");
         w.Line("var p = Parameters;");
         w.Line($"var inputWeights = {TensorSpan(spec, "p", "in_proj_weight")};");

@@ -143,16 +143,13 @@ internal static class SingleHeadAttentionEmitter
         switch (spec.Kind)
         {
             case AttentionKind.LuongDot:
-                w.Open("for (var j = 0; j < scores.Length; j++)");
-                w.Line($"scores[j] = {Math}.Dot<{e}>(query, m.Keys.Slice((row + j) * {k}, {k}));");
-                w.Close();
+                // The valid keys are the rows of a matrix: all scores are one matrix-vector product.
+                w.Line($"{Math}.MatrixVector<{e}>(m.Keys.Slice(row * {k}, scores.Length * {k}), query, scores, false);");
                 break;
             case AttentionKind.LuongGeneral:
                 w.Line($"var u = m.Query.Slice(0, {k});");
                 w.Line($"{Math}.Combine<{e}>(query, {TensorSpan(spec, "p", "weight")}, {k}, u, false);");
-                w.Open("for (var j = 0; j < scores.Length; j++)");
-                w.Line($"scores[j] = {Math}.Dot<{e}>(u, m.Keys.Slice((row + j) * {k}, {k}));");
-                w.Close();
+                w.Line($"{Math}.MatrixVector<{e}>(m.Keys.Slice(row * {k}, scores.Length * {k}), u, scores, false);");
                 break;
             default:
                 w.Line($"var u = m.Query.Slice(0, {a});");

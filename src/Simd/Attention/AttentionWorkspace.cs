@@ -79,10 +79,11 @@ public sealed class AttentionWorkspace<T>
     /// <param name="batch">Samples.</param>
     /// <param name="lengths">[batch] valid keys per sample, each 0 to <paramref name="keyCount"/>, or empty for all.</param>
     /// <param name="causal">Whether the causal mask applies.</param>
+    /// <param name="lengthsName">The caller's name for <paramref name="lengths"/>, reported in exceptions.</param>
     /// <exception cref="ArgumentOutOfRangeException">A count is outside 1 and the capacity, or a length outside 0 and keyCount.</exception>
     /// <exception cref="ArgumentException"><paramref name="lengths"/> is neither empty nor <paramref name="batch"/> long.</exception>
     [EditorBrowsable(EditorBrowsableState.Never)]
-    public void Record(int queryCount, int keyCount, int batch, ReadOnlySpan<int> lengths, bool causal)
+    public void Record(int queryCount, int keyCount, int batch, ReadOnlySpan<int> lengths, bool causal, string lengthsName = "lengths")
     {
         Guard.Count(keyCount, MaxKeys, nameof(keyCount));
         Guard.Count(batch, MaxBatch, nameof(batch));
@@ -93,13 +94,13 @@ public sealed class AttentionWorkspace<T>
 
         if (!lengths.IsEmpty)
         {
-            Guard.Length(lengths.Length, batch, nameof(lengths), "empty, or one length per sample: batch = {0}", batch, 0);
+            Guard.Length(lengths.Length, batch, lengthsName, "empty, or one length per sample: batch = {0}", batch, 0);
             for (var b = 0; b < batch; b++)
             {
                 if ((uint)lengths[b] > (uint)keyCount)
                 {
                     throw new ArgumentOutOfRangeException(
-                        nameof(lengths), lengths[b], $"'lengths[{b}]' is {lengths[b]}; each length must be from 0 to the key count {keyCount}.");
+                        lengthsName, lengths[b], $"'{lengthsName}[{b}]' is {lengths[b]}; each length must be from 0 to the key count {keyCount}.");
                 }
             }
         }

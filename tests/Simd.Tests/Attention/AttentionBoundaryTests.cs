@@ -176,10 +176,8 @@ public sealed class AttentionBoundaryTests
         AssertLength(() => Call(Tq, Tk, B, query, key, Z(1), [], false, output, weights, workspace), "value", B * Tk * E);
         AssertLength(() => Call(Tq, Tk, B, query, key, value, [], false, Z(B * Tk * E), weights, workspace), "output", B * Tq * E);
         AssertLength(() => Call(Tq, Tk, B, query, key, value, [], false, output, Z(B * Tq * Tk), workspace), "weights", B * H * Tq * Tk);
-        // The contract names the key lengths "lengths" in its errors (the check the workspace shares with Prepare),
-        // although Forward's parameter is called keyLengths.
-        AssertRange(() => Call(Tq, Tk, B, query, key, value, [0, Tk + 1], false, output, weights, workspace), "lengths");
-        AssertLength(() => Call(Tq, Tk, B, query, key, value, [1, 1, 1], false, output, weights, workspace), "lengths", B);
+        AssertRange(() => Call(Tq, Tk, B, query, key, value, [0, Tk + 1], false, output, weights, workspace), "keyLengths");
+        AssertLength(() => Call(Tq, Tk, B, query, key, value, [1, 1, 1], false, output, weights, workspace), "keyLengths", B);
         AssertRange(() => Call(0, Tk, B, Z(0), key, value, [], false, Z(0), Z(0), workspace), "queryCount");
         AssertRange(() => Call(5, Tk, B, Z(B * 5 * E), key, value, [], false, Z(B * 5 * E), Z(B * H * 5 * Tk), workspace), "queryCount");
         AssertRange(() => Call(Tq, 0, B, query, Z(0), Z(0), [], false, output, Z(0), workspace), "keyCount");
