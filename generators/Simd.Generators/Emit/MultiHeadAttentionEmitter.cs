@@ -16,7 +16,8 @@ namespace Simd.Generators.Emit;
 /// row-major copies of in_proj and out_proj weights for backward's dX = dY W, a transposed block [E, M], the
 /// gradients dC, dQp, dKp, dVp [M, E] and two [M, M] blocks for the score gradient and the transposes backward needs.
 /// Cache layout per stream (stride 2·E·capacity): keys transposed [E, capacity] (so the scores of a head are a
-/// weighted sum of its d rows), values [capacity, E]; then scratch q, k, v, context (E each) and scores (capacity).
+/// weighted sum of its d rows), values per head [H, capacity, d] (so a head's context reads one contiguous block); then
+/// scratch q, k, v, context (E each) and scores (capacity).
 /// </remarks>
 internal static class MultiHeadAttentionEmitter
 {
@@ -322,13 +323,20 @@ internal static class MultiHeadAttentionEmitter
         w.Open($"for (var o = 0; o < {m}; o++)");
         w.Line("keysT[(o * capacity) + position] = k[o];");
         w.Close();
-        w.Line($"v.CopyTo(values.Slice(position * {m}, {m}));");
+        w.Open($"for (var head = 0; head < {h}; head++)");
+        w.Line($"v.Slice(head * {d}, {d}).CopyTo(values.Slice((head * capacity + position) * {d}, {d}));");
+        w.Close();
         w.Open($"for (var head = 0; head < {h}; head++)");
         w.Line($"{Math}.Combine<{e}>(q.Slice(head * {d}, {d}), keysT.Slice(head * {d} * capacity), capacity, scores, false);");
-        w.Line($"{Math}.Softmax<{e}>(scores, {scale});");
-        w.Line($"{Math}.Combine<{e}>(scores, values.Slice(head * {d}), {m}, context.Slice(head * {d}, {d}), false);");
+        // Unnormalized weights: the head's context is divided by their sum once (d divisions, not one per key).
+        w.Line($"var inverseSum = 1 / {Math}.SoftmaxNumerators<{e}>(scores, {scale});");
+        w.Line($"var headContext = context.Slice(head * {d}, {d});");
+        w.Line($"{Math}.Combine<{e}>(scores, values.Slice(head * capacity * {d}), {d}, headContext, false);");
+        w.Line($"{Math}.Scale<{e}>(headContext, inverseSum);");
         w.Open("if (!weights.IsEmpty)");
-        w.Line($"scores.CopyTo(weights.Slice(((b * {h}) + head) * seen, seen));");
+        w.Line($"var headWeights = weights.Slice(((b * {h}) + head) * seen, seen);");
+        w.Line("scores.CopyTo(headWeights);");
+        w.Line($"{Math}.Scale<{e}>(headWeights, inverseSum);");
         w.Close();
         w.Close();
         w.Line($"var target = output.Slice(b * {m}, {m});");

@@ -642,6 +642,26 @@ public static class AttentionMath
     public static void Softmax<T>(Span<T> values, T scale)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
+        if (values.IsEmpty)
+        {
+            return;
+        }
+
+        Scale(values, T.One / SoftmaxNumerators(values, scale));
+    }
+
+    /// <summary>
+    /// The unnormalized half of <see cref="Softmax{T}(Span{T}, T)"/>: replaces <paramref name="values"/> with
+    /// e^(scale·x_j − scale·max) and returns their sum (at least 1 for a non-empty span, so dividing by it is safe).
+    /// A weighted sum of values can then be divided by the sum once, instead of normalizing every weight.
+    /// </summary>
+    /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
+    /// <param name="values">Scores in, unnormalized weights out.</param>
+    /// <param name="scale">A positive factor (1/√d for scaled dot-product attention).</param>
+    /// <returns>The sum of the weights; 0 for an empty span.</returns>
+    public static T SoftmaxNumerators<T>(Span<T> values, T scale)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
         if (!(scale > T.Zero))
         {
             throw new ArgumentOutOfRangeException(nameof(scale), scale, "'scale' must be positive.");
@@ -650,7 +670,7 @@ public static class AttentionMath
         var length = values.Length;
         if (length == 0)
         {
-            return;
+            return T.Zero;
         }
 
         ref var v = ref MemoryMarshal.GetReference(values);
@@ -750,7 +770,7 @@ public static class AttentionMath
             sum += e;
         }
 
-        Scale(values, T.One / sum);
+        return sum;
     }
 
     /// <summary>
