@@ -17,7 +17,7 @@ namespace Simd.Generators.Emit;
 /// gradients dC, dQp, dKp, dVp [M, E] and two [M, M] blocks for the score gradient and the transposes backward needs.
 /// Cache layout per stream (stride 2·E·capacity): keys transposed [E, capacity] (so the scores of a head are a
 /// weighted sum of its d rows), values per head [H, capacity, d] (so a head's context reads one contiguous block); then
-/// scratch q, k, v, context (E each) and scores (capacity).
+/// scratch q, k, v, context (E each) and every head's scores (H × capacity).
 /// </remarks>
 internal static class MultiHeadAttentionEmitter
 {
@@ -285,7 +285,7 @@ internal static class MultiHeadAttentionEmitter
         w.Open($"public global::Simd.KeyValueCache<{e}> CreateCache(int capacity, int maxBatch)");
         w.Line($"{Guard}.Count(capacity, int.MaxValue, nameof(capacity));");
         w.Line($"{Guard}.Count(maxBatch, int.MaxValue, nameof(maxBatch));");
-        w.Line($"var length = ((long)maxBatch * {2 * m} * capacity) + {4 * m} + capacity;");
+        w.Line($"var length = ((long)maxBatch * {2 * m} * capacity) + {4 * m} + ({h} * (long)capacity);");
         w.Line($"return new global::Simd.KeyValueCache<{e}>(SimdLayout, capacity, maxBatch, length);");
         w.Close();
         w.Line();
@@ -307,7 +307,7 @@ internal static class MultiHeadAttentionEmitter
         w.Line($"var k = scratch.Slice({m}, {m});");
         w.Line($"var v = scratch.Slice({2 * m}, {m});");
         w.Line($"var context = scratch.Slice({3 * m}, {m});");
-        w.Line($"var scores = scratch.Slice({4 * m}, seen);");
+        w.Line($"var allScores = scratch.Slice({4 * m}, {h} * seen);");
         w.Line("var p = Parameters;");
         w.Line($"var inputWeights = {TensorSpan(spec, "p", "in_proj_weight")};");
         w.Line($"var inputBias = {TensorSpan(spec, "p", "in_proj_bias")};");
@@ -326,8 +326,13 @@ internal static class MultiHeadAttentionEmitter
         w.Open($"for (var head = 0; head < {h}; head++)");
         w.Line($"v.Slice(head * {d}, {d}).CopyTo(values.Slice((head * capacity + position) * {d}, {d}));");
         w.Close();
+        // Every head's scores first: the softmax of head h + 1 then has no memory dependence and can run while the
+        // loads of head h's context (a stream from L2) are still in flight.
         w.Open($"for (var head = 0; head < {h}; head++)");
-        w.Line($"{Math}.Combine<{e}>(q.Slice(head * {d}, {d}), keysT.Slice(head * {d} * capacity), capacity, scores, false);");
+        w.Line($"{Math}.Combine<{e}>(q.Slice(head * {d}, {d}), keysT.Slice(head * {d} * capacity), capacity, allScores.Slice(head * seen, seen), false);");
+        w.Close();
+        w.Open($"for (var head = 0; head < {h}; head++)");
+        w.Line("var scores = allScores.Slice(head * seen, seen);");
         // Unnormalized weights: the head's context is divided by their sum once (d divisions, not one per key).
         w.Line($"var inverseSum = 1 / {Math}.SoftmaxNumerators<{e}>(scores, {scale});");
         w.Line($"var headContext = context.Slice(head * {d}, {d});");
