@@ -56,7 +56,7 @@ def measure(filters, env=None, iterations=10):
     for path in glob.glob(os.path.join(artifacts, "results", "*-report-brief.json")):
         with open(path, encoding="utf-8") as f:
             for benchmark in json.load(f)["Benchmarks"]:
-                name = benchmark["FullName"] + (f"({benchmark['Parameters']})" if benchmark.get("Parameters") else "")
+                name = benchmark["FullName"]  # includes the parameters, e.g. Simd(Shape: "32x64")
                 medians[name] = benchmark["Statistics"]["Median"]
     if CALIBRATION not in medians:
         raise SystemExit("gate: the calibration benchmark produced no result")
