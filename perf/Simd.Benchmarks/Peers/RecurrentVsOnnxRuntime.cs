@@ -91,36 +91,40 @@ public class LstmStepVsOnnxRuntime
     public void OnnxRuntime() => _onnxRuntime.Run();
 }
 
-/// <summary>One GRU step (reset after; ONNX linear_before_reset = 1) of one sample at (32,64): scalar, Simd, ONNX Runtime.</summary>
-[MemoryDiagnoser]
-public class GruStepVsOnnxRuntime
+/// <summary>
+/// One step of a hidden-state cell (GRU or RNN) of one sample at (32,64): scalar reference, Simd cell, ONNX Runtime.
+/// The derived classes only say which cell, reference and ONNX model.
+/// </summary>
+public abstract class HiddenStateStepVsOnnxRuntime
 {
-    private readonly ScalarGru _scalar = new(Gru32x64.InputSize, Gru32x64.HiddenSize);
-    private readonly Gru32x64 _cell = new();
     private OnnxRuntimePeer _onnxRuntime = null!;
     private float[] _x = null!, _hScalar = null!, _hSimd = null!;
+
+    /// <summary>Input and hidden size of the cell under test.</summary>
+    protected const int InputSize = 32, HiddenSize = 64;
+
+    /// <summary>Name for the verification messages.</summary>
+    protected abstract string Label { get; }
 
     /// <summary>Gives all three the same parameters, input and state, and checks one step of each agrees.</summary>
     [GlobalSetup]
     public void Setup()
     {
-        const int n = Gru32x64.InputSize, h = Gru32x64.HiddenSize;
-        _scalar.Initialize(7);
-        _cell.ImportPyTorch(_scalar.WeightIh, _scalar.WeightHh, _scalar.BiasIh, _scalar.BiasHh);
-        _x = Verify.RandomArray(n, 1);
-        float[] h0 = Verify.RandomArray(h, 2);
+        var model = InitializeAndBuildModel();
+        _x = Verify.RandomArray(InputSize, 1);
+        float[] h0 = Verify.RandomArray(HiddenSize, 2);
         (_hScalar, _hSimd) = ((float[])h0.Clone(), (float[])h0.Clone());
 
-        _onnxRuntime = new OnnxRuntimePeer(OnnxModels.Gru(n, h, _scalar));
-        _onnxRuntime.Bind("X", false, _x, 1, 1, n);
-        _onnxRuntime.Bind("initial_h", false, (float[])h0.Clone(), 1, 1, h);
-        float[] hOnnx = _onnxRuntime.Bind("Y_h", true, new float[h], 1, 1, h);
+        _onnxRuntime = new OnnxRuntimePeer(model);
+        _onnxRuntime.Bind("X", false, _x, 1, 1, InputSize);
+        _onnxRuntime.Bind("initial_h", false, (float[])h0.Clone(), 1, 1, HiddenSize);
+        float[] hOnnx = _onnxRuntime.Bind("Y_h", true, new float[HiddenSize], 1, 1, HiddenSize);
 
         Scalar();
         Simd();
         OnnxRuntime();
-        PeerVerify.Close("GRU step 32x64 h", "Simd", _hSimd, "scalar", _hScalar, Verify.StateTolerance);
-        PeerVerify.Close("GRU step 32x64 h", "ONNX Runtime", hOnnx, "scalar", _hScalar, Verify.StateTolerance);
+        PeerVerify.Close($"{Label} h", "Simd", _hSimd, "scalar", _hScalar, Verify.StateTolerance);
+        PeerVerify.Close($"{Label} h", "ONNX Runtime", hOnnx, "scalar", _hScalar, Verify.StateTolerance);
     }
 
     /// <summary>Releases the ONNX Runtime session.</summary>
@@ -129,64 +133,77 @@ public class GruStepVsOnnxRuntime
 
     /// <summary>Scalar reference step.</summary>
     [Benchmark(Baseline = true)]
-    public void Scalar() => _scalar.Step(_x, _hScalar);
+    public void Scalar() => ScalarStep(_x, _hScalar);
 
     /// <summary>Generated cell's <c>Step</c>.</summary>
     [Benchmark]
-    public void Simd() => _cell.Step(_x, _hSimd);
+    public void Simd() => SimdStep(_x, _hSimd);
 
-    /// <summary>ONNX Runtime: one <c>RunWithBinding</c> of the one-step GRU model.</summary>
+    /// <summary>ONNX Runtime: one <c>RunWithBinding</c> of the one-step model.</summary>
     [Benchmark]
     public void OnnxRuntime() => _onnxRuntime.Run();
+
+    /// <summary>Seeds the reference, imports its weights into the cell, and returns the ONNX model with the same weights.</summary>
+    /// <returns>The serialized ONNX model.</returns>
+    protected abstract byte[] InitializeAndBuildModel();
+
+    /// <summary>One step of the scalar reference.</summary>
+    /// <param name="input">x.</param><param name="hidden">h, updated.</param>
+    protected abstract void ScalarStep(float[] input, float[] hidden);
+
+    /// <summary>One step of the generated cell.</summary>
+    /// <param name="input">x.</param><param name="hidden">h, updated.</param>
+    protected abstract void SimdStep(float[] input, float[] hidden);
 }
 
-/// <summary>One vanilla RNN (tanh) step of one sample at (32,64): scalar, Simd, ONNX Runtime.</summary>
+/// <summary>One GRU step (reset after; ONNX linear_before_reset = 1) at (32,64): scalar, Simd, ONNX Runtime.</summary>
 [MemoryDiagnoser]
-public class RnnStepVsOnnxRuntime
+public class GruStepVsOnnxRuntime : HiddenStateStepVsOnnxRuntime
 {
-    private readonly ScalarRnn _scalar = new(Rnn32x64.InputSize, Rnn32x64.HiddenSize);
-    private readonly Rnn32x64 _cell = new();
-    private OnnxRuntimePeer _onnxRuntime = null!;
-    private float[] _x = null!, _hScalar = null!, _hSimd = null!;
+    private readonly ScalarGru _scalar = new(InputSize, HiddenSize);
+    private readonly Gru32x64 _cell = new();
 
-    /// <summary>Gives all three the same parameters, input and state, and checks one step of each agrees.</summary>
-    [GlobalSetup]
-    public void Setup()
+    /// <inheritdoc />
+    protected override string Label => "GRU step 32x64";
+
+    /// <inheritdoc />
+    protected override byte[] InitializeAndBuildModel()
     {
-        const int n = Rnn32x64.InputSize, h = Rnn32x64.HiddenSize;
-        _scalar.Initialize(1);
+        _scalar.Initialize(7);
         _cell.ImportPyTorch(_scalar.WeightIh, _scalar.WeightHh, _scalar.BiasIh, _scalar.BiasHh);
-        _x = Verify.RandomArray(n, 2);
-        float[] h0 = Verify.RandomArray(h, 3);
-        (_hScalar, _hSimd) = ((float[])h0.Clone(), (float[])h0.Clone());
-
-        _onnxRuntime = new OnnxRuntimePeer(OnnxModels.Rnn(n, h, _scalar));
-        _onnxRuntime.Bind("X", false, _x, 1, 1, n);
-        _onnxRuntime.Bind("initial_h", false, (float[])h0.Clone(), 1, 1, h);
-        float[] hOnnx = _onnxRuntime.Bind("Y_h", true, new float[h], 1, 1, h);
-
-        Scalar();
-        Simd();
-        OnnxRuntime();
-        PeerVerify.Close("RNN step 32x64 h", "Simd", _hSimd, "scalar", _hScalar, Verify.StateTolerance);
-        PeerVerify.Close("RNN step 32x64 h", "ONNX Runtime", hOnnx, "scalar", _hScalar, Verify.StateTolerance);
+        return OnnxModels.Gru(InputSize, HiddenSize, _scalar);
     }
 
-    /// <summary>Releases the ONNX Runtime session.</summary>
-    [GlobalCleanup]
-    public void Cleanup() => _onnxRuntime.Dispose();
+    /// <inheritdoc />
+    protected override void ScalarStep(float[] input, float[] hidden) => _scalar.Step(input, hidden);
 
-    /// <summary>Scalar reference step.</summary>
-    [Benchmark(Baseline = true)]
-    public void Scalar() => _scalar.Step(_x, _hScalar);
+    /// <inheritdoc />
+    protected override void SimdStep(float[] input, float[] hidden) => _cell.Step(input, hidden);
+}
 
-    /// <summary>Generated cell's <c>Step</c>.</summary>
-    [Benchmark]
-    public void Simd() => _cell.Step(_x, _hSimd);
+/// <summary>One vanilla RNN (tanh) step at (32,64): scalar, Simd, ONNX Runtime.</summary>
+[MemoryDiagnoser]
+public class RnnStepVsOnnxRuntime : HiddenStateStepVsOnnxRuntime
+{
+    private readonly ScalarRnn _scalar = new(InputSize, HiddenSize);
+    private readonly Rnn32x64 _cell = new();
 
-    /// <summary>ONNX Runtime: one <c>RunWithBinding</c> of the one-step RNN model.</summary>
-    [Benchmark]
-    public void OnnxRuntime() => _onnxRuntime.Run();
+    /// <inheritdoc />
+    protected override string Label => "RNN step 32x64";
+
+    /// <inheritdoc />
+    protected override byte[] InitializeAndBuildModel()
+    {
+        _scalar.Initialize(1);
+        _cell.ImportPyTorch(_scalar.WeightIh, _scalar.WeightHh, _scalar.BiasIh, _scalar.BiasHh);
+        return OnnxModels.Rnn(InputSize, HiddenSize, _scalar);
+    }
+
+    /// <inheritdoc />
+    protected override void ScalarStep(float[] input, float[] hidden) => _scalar.Step(input, hidden);
+
+    /// <inheritdoc />
+    protected override void SimdStep(float[] input, float[] hidden) => _cell.Step(input, hidden);
 }
 
 /// <summary>
