@@ -19,30 +19,17 @@ public sealed partial class CellGenerator
 
     internal const string MultiHeadAttentionAttributeName = "Simd.MultiHeadAttentionAttribute";
 
-    private static void RegisterAttention(IncrementalGeneratorInitializationContext context, string attribute, AttentionKind kind)
-    {
-        var parsed = context.SyntaxProvider.ForAttributeWithMetadataName(
-                attribute,
-                static (node, _) => node is ClassDeclarationSyntax or RecordDeclarationSyntax,
-                (ctx, ct) => ParseAttention(ctx, kind, ct))
-            .WithTrackingName(ParseStep);
+    private static void RegisterAttention(IncrementalGeneratorInitializationContext context, string attribute, AttentionKind kind) =>
+        Register(
+            context,
+            context.SyntaxProvider.ForAttributeWithMetadataName(
+                    attribute,
+                    static (node, _) => node is ClassDeclarationSyntax or RecordDeclarationSyntax,
+                    (ctx, ct) => ParseAttention(ctx, kind, ct))
+                .WithTrackingName(ParseStep),
+            static (spc, spec) => spc.AddSource(spec.HintName, spec.Kind == AttentionKind.MultiHead ? MultiHeadAttentionEmitter.Emit(spec) : SingleHeadAttentionEmitter.Emit(spec)));
 
-        var specs = parsed
-            .Where(static r => r.Spec is not null)
-            .Select(static (r, _) => r.Spec!)
-            .WithTrackingName(SpecStep);
-
-        var diagnostics = parsed
-            .Where(static r => r.Diagnostics.Length > 0)
-            .Select(static (r, _) => r.Diagnostics)
-            .WithTrackingName(DiagnosticStep);
-
-        context.RegisterSourceOutput(specs, static (spc, spec) =>
-            spc.AddSource(spec.HintName, spec.Kind == AttentionKind.MultiHead ? MultiHeadAttentionEmitter.Emit(spec) : SingleHeadAttentionEmitter.Emit(spec)));
-        context.RegisterSourceOutput(diagnostics, static (spc, list) => Report(spc, list));
-    }
-
-    private static AttentionParseResult ParseAttention(GeneratorAttributeSyntaxContext context, AttentionKind declaredKind, CancellationToken ct)
+    private static ParseResult<AttentionSpec> ParseAttention(GeneratorAttributeSyntaxContext context, AttentionKind declaredKind, CancellationToken ct)
     {
         var type = (INamedTypeSymbol)context.TargetSymbol;
         var syntax = (TypeDeclarationSyntax)context.TargetNode;
@@ -62,7 +49,7 @@ public sealed partial class CellGenerator
         if (sizes.Length != expectedCount)
         {
             // The attribute did not bind (a compile error the user already sees): generate nothing.
-            return new AttentionParseResult(null, default);
+            return new ParseResult<AttentionSpec>(null, default);
         }
 
         var names = declaredKind switch
@@ -139,7 +126,7 @@ public sealed partial class CellGenerator
         var containing = CheckDeclaration(type, syntax, location, diagnostics);
         if (diagnostics.Count > 0)
         {
-            return new AttentionParseResult(null, new EquatableArray<DiagnosticInfo>(diagnostics.ToArray()));
+            return new ParseResult<AttentionSpec>(null, new EquatableArray<DiagnosticInfo>(diagnostics.ToArray()));
         }
 
         var ns = type.ContainingNamespace.IsGlobalNamespace ? null : string.Join(".", type.ContainingNamespace.ToDisplayString().Split('.').Select(Escape));
@@ -150,15 +137,12 @@ public sealed partial class CellGenerator
         // Sizes are ints, so the parameter count can exceed an array only through the multi-head 4E² term.
         if (spec.ParameterCount > MaxArrayLength || (long)spec.ModelSize * spec.ModelSize * 3 > MaxArrayLength)
         {
-            return new AttentionParseResult(null, new EquatableArray<DiagnosticInfo>(new[]
+            return new ParseResult<AttentionSpec>(null, new EquatableArray<DiagnosticInfo>(new[]
             {
                 new DiagnosticInfo(Descriptors.TooManyParameters.Id, at, new EquatableArray<string>(new[] { attributeName, type.Name, spec.ParameterCount.ToString(CultureInfo.InvariantCulture), MaxArrayLength.ToString(CultureInfo.InvariantCulture) })),
             }));
         }
 
-        return new AttentionParseResult(spec, default);
+        return new ParseResult<AttentionSpec>(spec, default);
     }
 }
-
-/// <summary>The outcome of parsing one attention declaration: a spec, or diagnostics.</summary>
-internal sealed record AttentionParseResult(AttentionSpec? Spec, EquatableArray<DiagnosticInfo> Diagnostics);

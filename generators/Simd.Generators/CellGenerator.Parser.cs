@@ -25,7 +25,7 @@ public sealed partial class CellGenerator
     /// <summary>Largest element count of a .NET array (Array.MaxLength).</summary>
     internal const long MaxArrayLength = 0x7FFFFFC7;
 
-    private static ParseResult Parse(GeneratorAttributeSyntaxContext context, CellKind kind, CancellationToken ct)
+    private static ParseResult<CellSpec> Parse(GeneratorAttributeSyntaxContext context, CellKind kind, CancellationToken ct)
     {
         var type = (INamedTypeSymbol)context.TargetSymbol;
         var syntax = (TypeDeclarationSyntax)context.TargetNode;
@@ -42,7 +42,7 @@ public sealed partial class CellGenerator
         if (sizes.Length != 2)
         {
             // The attribute did not bind (a compile error the user already sees): generate nothing.
-            return new ParseResult(null, default);
+            return new ParseResult<CellSpec>(null, default);
         }
 
         var inputSize = sizes[0];
@@ -156,12 +156,12 @@ public sealed partial class CellGenerator
 
         if (diagnostics.Count > 0)
         {
-            return new ParseResult(null, new EquatableArray<DiagnosticInfo>(diagnostics.ToArray()));
+            return new ParseResult<CellSpec>(null, new EquatableArray<DiagnosticInfo>(diagnostics.ToArray()));
         }
 
         var ns = type.ContainingNamespace.IsGlobalNamespace ? null : string.Join(".", type.ContainingNamespace.ToDisplayString().Split('.').Select(Escape));
         var spec = new CellSpec(kind, ns, Escape(type.Name), new EquatableArray<string>(containing.ToArray()), inputSize, hiddenSize, element, bfloat16, relu, resetBefore, Layers: layers, Bidirectional: bidirectional, ProjectionSize: projection);
-        return new ParseResult(spec, default);
+        return new ParseResult<CellSpec>(spec, default);
     }
 
     /// <summary>

@@ -1,3 +1,4 @@
+using System;
 using System.Linq;
 using Microsoft.CodeAnalysis;
 using Simd.Generators.Diagnostics;
@@ -32,15 +33,20 @@ public sealed partial class CellGenerator : IIncrementalGenerator
     public void Initialize(IncrementalGeneratorInitializationContext context)
     {
         // One pipeline per attribute, each item cached on its own: editing one cell re-emits only that cell.
-        Register(context, Cells(context, LstmAttributeName, CellKind.Lstm));
-        Register(context, Cells(context, RnnAttributeName, CellKind.Rnn));
-        Register(context, Cells(context, GruAttributeName, CellKind.Gru));
+        Register(context, Cells(context, LstmAttributeName, CellKind.Lstm), EmitCellSources);
+        Register(context, Cells(context, RnnAttributeName, CellKind.Rnn), EmitCellSources);
+        Register(context, Cells(context, GruAttributeName, CellKind.Gru), EmitCellSources);
         RegisterAttention(context, AdditiveAttentionAttributeName, AttentionKind.Additive);
         RegisterAttention(context, LuongAttentionAttributeName, AttentionKind.LuongGeneral);
         RegisterAttention(context, MultiHeadAttentionAttributeName, AttentionKind.MultiHead);
     }
 
-    private static void Register(IncrementalGeneratorInitializationContext context, IncrementalValuesProvider<ParseResult> parsed)
+    /// <summary>
+    /// The outputs every attribute's pipeline shares: the specs to emit (each cached on its own) and the diagnostics to
+    /// report, each with its tracking name.
+    /// </summary>
+    private static void Register<TSpec>(IncrementalGeneratorInitializationContext context, IncrementalValuesProvider<ParseResult<TSpec>> parsed, Action<SourceProductionContext, TSpec> emit)
+        where TSpec : class
     {
         var specs = parsed
             .Where(static r => r.Spec is not null)
@@ -52,21 +58,22 @@ public sealed partial class CellGenerator : IIncrementalGenerator
             .Select(static (r, _) => r.Diagnostics)
             .WithTrackingName(DiagnosticStep);
 
-        context.RegisterSourceOutput(specs, static (spc, spec) =>
-        {
-            if (!spec.IsStack)
-            {
-                spc.AddSource(spec.HintName, EmitCell(spec));
-                return;
-            }
-
-            foreach (var (hintName, source) in StackEmitter.Emit(spec, EmitCell))
-            {
-                spc.AddSource(hintName, source);
-            }
-        });
-
+        context.RegisterSourceOutput(specs, emit);
         context.RegisterSourceOutput(diagnostics, static (spc, list) => Report(spc, list));
+    }
+
+    private static void EmitCellSources(SourceProductionContext spc, CellSpec spec)
+    {
+        if (!spec.IsStack)
+        {
+            spc.AddSource(spec.HintName, EmitCell(spec));
+            return;
+        }
+
+        foreach (var (hintName, source) in StackEmitter.Emit(spec, EmitCell))
+        {
+            spc.AddSource(hintName, source);
+        }
     }
 
     private static void Report(SourceProductionContext spc, EquatableArray<DiagnosticInfo> list)
@@ -87,7 +94,7 @@ public sealed partial class CellGenerator : IIncrementalGenerator
         _ => LstmEmitter.Emit(spec),
     };
 
-    private static IncrementalValuesProvider<ParseResult> Cells(IncrementalGeneratorInitializationContext context, string attribute, CellKind kind) =>
+    private static IncrementalValuesProvider<ParseResult<CellSpec>> Cells(IncrementalGeneratorInitializationContext context, string attribute, CellKind kind) =>
         context.SyntaxProvider.ForAttributeWithMetadataName(
             attribute,
             static (node, _) => node is Microsoft.CodeAnalysis.CSharp.Syntax.ClassDeclarationSyntax or Microsoft.CodeAnalysis.CSharp.Syntax.RecordDeclarationSyntax,

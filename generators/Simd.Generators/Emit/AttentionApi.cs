@@ -89,7 +89,9 @@ internal static class AttentionApi
         w.Line("/// <inheritdoc />");
         w.Open($"public void ImportParameter(string name, {ReadOnlySpan}<{e}> tensor)");
         w.Line("var length = ParameterLength(name);");
-        w.Line($"{Guard}.Length(tensor.Length, length, nameof(tensor), \"the element count of tensor '\" + name + \"'\");");
+        w.Open("if (tensor.Length != length)");
+        w.Line($"{Guard}.Length(tensor.Length, length, nameof(tensor), \"the element count of tensor '\" + name + \"'\"); // the message is built only on failure");
+        w.Close();
         w.Line("var target = global::System.MemoryExtensions.AsSpan(_simdParameters, ParameterOffset(name), length);");
         EmitTransposedCases(w, spec, "tensor", "target", toStorage: true);
         w.Line("tensor.CopyTo(target);");
@@ -102,7 +104,9 @@ internal static class AttentionApi
         w.Open($"public void ReadTensor({ReadOnlySpan}<{e}> source, string name, {Span}<{e}> tensor)");
         w.Line($"{Guard}.Length(source.Length, ParameterCount, nameof(source), \"ParameterCount\");");
         w.Line("var length = ParameterLength(name);");
-        w.Line($"{Guard}.Length(tensor.Length, length, nameof(tensor), \"the element count of tensor '\" + name + \"'\");");
+        w.Open("if (tensor.Length != length)");
+        w.Line($"{Guard}.Length(tensor.Length, length, nameof(tensor), \"the element count of tensor '\" + name + \"'\"); // the message is built only on failure");
+        w.Close();
         w.Line("source = source.Slice(ParameterOffset(name), length);");
         EmitTransposedCases(w, spec, "source", "tensor", toStorage: false);
         w.Line("source.CopyTo(tensor);");

@@ -213,9 +213,8 @@ internal static class SingleHeadAttentionEmitter
         w.Line($"{Math}.Softmax<{e}>(weights);");
         w.Line($"var dContext = contextGradient.Slice(b * {v}, {v});");
         w.Line("var dScores = m.ScoreGradient.Slice(0, valid);");
+        w.Line($"{Math}.MatrixVector<{e}>(m.Values.Slice(row * {v}, valid * {v}), dContext, dScores, false);");
         w.Open("for (var j = 0; j < valid; j++)");
-        w.Line($"var value = m.Values.Slice((row + j) * {v}, {v});");
-        w.Line($"dScores[j] = {Math}.Dot<{e}>(dContext, value);");
         w.Line($"{Math}.MultiplyAdd<{e}>(dContext, weights[j], m.ValueGradient.Slice((row + j) * {v}, {v}));");
         w.Close();
         w.Line($"{Math}.SoftmaxBackward<{e}>(weights, dScores, dScores);");

@@ -94,5 +94,6 @@ internal sealed record LocationInfo(string FilePath, TextSpan Span, LinePosition
 /// <summary>A diagnostic to report: its id, where, and its message arguments.</summary>
 internal sealed record DiagnosticInfo(string Id, LocationInfo? Location, EquatableArray<string> Arguments);
 
-/// <summary>The outcome of parsing one attributed type: a spec, diagnostics, or both.</summary>
-internal sealed record ParseResult(CellSpec? Spec, EquatableArray<DiagnosticInfo> Diagnostics);
+/// <summary>The outcome of parsing one attributed type: a spec (recurrent or attention), or diagnostics.</summary>
+internal sealed record ParseResult<TSpec>(TSpec? Spec, EquatableArray<DiagnosticInfo> Diagnostics)
+    where TSpec : class;

@@ -123,11 +123,7 @@ public sealed class AttentionWorkspace<T>
     [EditorBrowsable(EditorBrowsableState.Never)]
     public void CheckLayout(string layout, string argumentName)
     {
-        if (!string.Equals(layout, Layout, StringComparison.Ordinal))
-        {
-            throw new ArgumentException(
-                $"'{argumentName}' was created for {Layout}, not for {layout}; create it with this cell's CreateWorkspace.", argumentName);
-        }
+        Guard.Layout(layout, Layout, argumentName, "CreateWorkspace");
     }
 
     /// <summary>Throws an <see cref="InvalidOperationException"/> unless something has been prepared or recorded.</summary>

@@ -96,10 +96,7 @@ public sealed class KeyValueCache<T>
     [EditorBrowsable(EditorBrowsableState.Never)]
     public void CheckAppend(string layout, int batch)
     {
-        if (!string.Equals(layout, Layout, StringComparison.Ordinal))
-        {
-            throw new ArgumentException($"'cache' was created for {Layout}, not for {layout}; create it with this cell's CreateCache.", "cache");
-        }
+        Guard.Layout(layout, Layout, "cache", "CreateCache");
 
         Guard.Count(batch, MaxBatch, nameof(batch));
         if (Count > 0 && batch != Batch)

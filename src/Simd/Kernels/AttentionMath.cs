@@ -213,9 +213,9 @@ public static class AttentionMath
             throw new ArgumentOutOfRangeException(nameof(rowStride), rowStride, "'rowStride' must not be negative.");
         }
 
-        if (count > 0 && length > 0 && rows.Length < (((long)count - 1) * rowStride) + length)
+        if (count > 0 && length > 0)
         {
-            Guard.Length(rows.Length, (((long)count - 1) * rowStride) + length, nameof(rows), "at least (coefficients − 1) × rowStride + destination = ({0} − 1) × {1} + {2}", count, rowStride, length);
+            Guard.AtLeast(rows.Length, (((long)count - 1) * rowStride) + length, nameof(rows), "(coefficients − 1) × rowStride + destination = ({0} − 1) × {1} + {2}", count, rowStride, length);
         }
 
         if (count == 0 || length == 0)
@@ -843,10 +843,7 @@ public static class AttentionMath
     {
         var size = query.Length;
         Guard.Length(scoreWeight.Length, size, nameof(scoreWeight), "the length of 'query'");
-        if (projectedKeys.Length < (long)scores.Length * size)
-        {
-            Guard.Length(projectedKeys.Length, (long)scores.Length * size, nameof(projectedKeys), "at least scores × query = {0} × {1}", scores.Length, size);
-        }
+        Guard.AtLeast(projectedKeys.Length, (long)scores.Length * size, nameof(projectedKeys), "scores × query = {0} × {1}", scores.Length, size);
 
         ref var u = ref MemoryMarshal.GetReference(query);
         ref var v = ref MemoryMarshal.GetReference(scoreWeight);
@@ -920,15 +917,8 @@ public static class AttentionMath
         Guard.Length(scoreWeight.Length, size, nameof(scoreWeight), "the length of 'query'");
         Guard.Length(queryGradient.Length, size, nameof(queryGradient), "the length of 'query'");
         Guard.Length(scoreWeightGradient.Length, size, nameof(scoreWeightGradient), "the length of 'query'");
-        if (projectedKeys.Length < (long)count * size)
-        {
-            Guard.Length(projectedKeys.Length, (long)count * size, nameof(projectedKeys), "at least scoreGradient × query = {0} × {1}", count, size);
-        }
-
-        if (projectedKeyGradient.Length < (long)count * size)
-        {
-            Guard.Length(projectedKeyGradient.Length, (long)count * size, nameof(projectedKeyGradient), "at least scoreGradient × query = {0} × {1}", count, size);
-        }
+        Guard.AtLeast(projectedKeys.Length, (long)count * size, nameof(projectedKeys), "scoreGradient × query = {0} × {1}", count, size);
+        Guard.AtLeast(projectedKeyGradient.Length, (long)count * size, nameof(projectedKeyGradient), "scoreGradient × query = {0} × {1}", count, size);
 
         ref var u = ref MemoryMarshal.GetReference(query);
         ref var v = ref MemoryMarshal.GetReference(scoreWeight);
@@ -1015,8 +1005,8 @@ public static class AttentionMath
             return;
         }
 
-        Guard.Length(Math.Min(source.Length, (int)Math.Min(int.MaxValue, ((long)(rows - 1) * sourceStride) + columns)), ((long)(rows - 1) * sourceStride) + columns, nameof(source), "at least (rows − 1) × sourceStride + columns = ({0} − 1) × {1} + {2}", rows, sourceStride, columns);
-        Guard.Length(Math.Min(destination.Length, (int)Math.Min(int.MaxValue, ((long)(columns - 1) * destinationStride) + rows)), ((long)(columns - 1) * destinationStride) + rows, nameof(destination), "at least (columns − 1) × destinationStride + rows = ({0} − 1) × {1} + {2}", columns, destinationStride, rows);
+        Guard.AtLeast(source.Length, ((long)(rows - 1) * sourceStride) + columns, nameof(source), "(rows − 1) × sourceStride + columns = ({0} − 1) × {1} + {2}", rows, sourceStride, columns);
+        Guard.AtLeast(destination.Length, ((long)(columns - 1) * destinationStride) + rows, nameof(destination), "(columns − 1) × destinationStride + rows = ({0} − 1) × {1} + {2}", columns, destinationStride, rows);
         for (var r = 0; r < rows; r++)
         {
             var row = source.Slice(r * sourceStride, columns);

@@ -121,11 +121,7 @@ public sealed class Tape<T>
     [EditorBrowsable(EditorBrowsableState.Never)]
     public void CheckLayout(string layout, string argumentName)
     {
-        if (!string.Equals(layout, Layout, StringComparison.Ordinal))
-        {
-            throw new ArgumentException(
-                $"'{argumentName}' was created for {Layout}, not for {layout}; create it with this cell's CreateTape.", argumentName);
-        }
+        Guard.Layout(layout, Layout, argumentName, "CreateTape");
     }
 
     /// <summary>Throws unless a forward pass has been recorded.</summary>

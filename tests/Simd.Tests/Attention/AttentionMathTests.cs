@@ -159,21 +159,29 @@ public sealed class AttentionMathTests
             Assert.Contains($"expected {expected}", error.Message, StringComparison.Ordinal);
         }
 
+        // Strided spans need only be long enough: their message names the smallest length that works.
+        static void MinimumLength(Action call, string argument, int minimum)
+        {
+            var error = Assert.Throws<ArgumentException>(call);
+            Assert.Equal(argument, error.ParamName);
+            Assert.Contains($"expected at least {minimum}", error.Message, StringComparison.Ordinal);
+        }
+
         var destination = new[] { 5.0, 6, 7 };
         Length(() => AttentionMath.Dot<double>(new double[3], new double[4]), "right", 3);
         Length(() => AttentionMath.MultiplyAdd<double>(new double[4], 2, destination), "destination", 4);
-        Length(() => AttentionMath.Combine<double>(new double[3], new double[8], 3, destination, false), "rows", 9);
+        MinimumLength(() => AttentionMath.Combine<double>(new double[3], new double[8], 3, destination, false), "rows", 9);
         Assert.Equal("rowStride", Assert.Throws<ArgumentOutOfRangeException>(() => AttentionMath.Combine<double>(new double[3], new double[9], -1, destination, false)).ParamName);
         Length(() => AttentionMath.SoftmaxBackward<double>(new double[3], new double[2], destination), "gradient", 3);
         Length(() => AttentionMath.SoftmaxBackward<double>(new double[4], new double[4], destination), "destination", 4);
         Length(() => AttentionMath.AdditiveScores<double>(new double[6], new double[2], new double[3], destination), "scoreWeight", 2);
-        Length(() => AttentionMath.AdditiveScores<double>(new double[5], new double[2], new double[2], destination), "projectedKeys", 6);
+        MinimumLength(() => AttentionMath.AdditiveScores<double>(new double[5], new double[2], new double[2], destination), "projectedKeys", 6);
         Length(() => AttentionMath.AdditiveScoresBackward<double>(new double[6], new double[2], new double[2], new double[3], new double[6], new double[3], new double[2]), "queryGradient", 2);
         Length(() => AttentionMath.AdditiveScoresBackward<double>(new double[6], new double[2], new double[2], new double[3], new double[6], new double[2], new double[1]), "scoreWeightGradient", 2);
-        Length(() => AttentionMath.AdditiveScoresBackward<double>(new double[6], new double[2], new double[2], new double[3], new double[5], new double[2], new double[2]), "projectedKeyGradient", 6);
-        Length(() => AttentionMath.AdditiveScoresBackward<double>(new double[4], new double[2], new double[2], new double[3], new double[6], new double[2], new double[2]), "projectedKeys", 6);
-        Length(() => AttentionMath.Transpose<double>(new double[5], 2, 3, 3, new double[6], 2), "source", 6);
-        Length(() => AttentionMath.Transpose<double>(new double[6], 2, 3, 3, new double[5], 2), "destination", 6);
+        MinimumLength(() => AttentionMath.AdditiveScoresBackward<double>(new double[6], new double[2], new double[2], new double[3], new double[5], new double[2], new double[2]), "projectedKeyGradient", 6);
+        MinimumLength(() => AttentionMath.AdditiveScoresBackward<double>(new double[4], new double[2], new double[2], new double[3], new double[6], new double[2], new double[2]), "projectedKeys", 6);
+        MinimumLength(() => AttentionMath.Transpose<double>(new double[5], 2, 3, 3, new double[6], 2), "source", 6);
+        MinimumLength(() => AttentionMath.Transpose<double>(new double[6], 2, 3, 3, new double[5], 2), "destination", 6);
         Assert.Equal("rows", Assert.Throws<ArgumentOutOfRangeException>(() => AttentionMath.Transpose<double>(new double[6], 2, 3, 2, new double[6], 2)).ParamName);
         Assert.Equal(new[] { 5.0, 6, 7 }, destination);
     }
