@@ -21,15 +21,16 @@ public class DotAttentionDecodeVsOnnxRuntime
 
     private readonly LuongDot64 _cell = new();
     private readonly float[] _contextSimd = new float[Size], _weightsSimd = new float[Keys];
+    private readonly float[] _contextTensorPrimitives = new float[Size], _weightsTensorPrimitives = new float[Keys];
     private AttentionWorkspace<float> _workspace = null!;
     private OnnxRuntimePeer _onnxRuntime = null!;
-    private float[] _query = null!;
+    private float[] _query = null!, _keys = null!, _values = null!;
 
-    /// <summary>Prepares the same memory for both and checks one step of each against the double-precision formula.</summary>
+    /// <summary>Prepares the same memory for all three and checks one step of each against the double-precision formula.</summary>
     [GlobalSetup]
     public void Setup()
     {
-        float[] keys = Verify.RandomArray(Keys * Size, 52), values = Verify.RandomArray(Keys * Size, 53);
+        float[] keys = _keys = Verify.RandomArray(Keys * Size, 52), values = _values = Verify.RandomArray(Keys * Size, 53);
         _query = Verify.RandomArray(Size, 54);
         _workspace = _cell.CreateWorkspace(Keys, 1);
         _cell.Prepare(Keys, 1, keys, values, ReadOnlySpan<int>.Empty, _workspace);
@@ -42,11 +43,14 @@ public class DotAttentionDecodeVsOnnxRuntime
         var (contextReference, weightsReference) = Reference(_query, keys, values);
         Simd();
         OnnxRuntime();
+        TensorPrimitives();
         string label = $"Dot attention decode T={Keys} d={Size}";
         PeerVerify.CloseRelative($"{label} context", "Simd", _contextSimd, "double formula", contextReference);
         PeerVerify.CloseRelative($"{label} weights", "Simd", _weightsSimd, "double formula", weightsReference);
         PeerVerify.CloseRelative($"{label} context", "ONNX Runtime", contextOnnx, "double formula", contextReference);
         PeerVerify.CloseRelative($"{label} weights", "ONNX Runtime", weightsOnnx, "double formula", weightsReference);
+        PeerVerify.CloseRelative($"{label} context", "TensorPrimitives", _contextTensorPrimitives, "double formula", contextReference);
+        PeerVerify.CloseRelative($"{label} weights", "TensorPrimitives", _weightsTensorPrimitives, "double formula", weightsReference);
     }
 
     /// <summary>Releases the ONNX Runtime session.</summary>
@@ -60,6 +64,10 @@ public class DotAttentionDecodeVsOnnxRuntime
     /// <summary>ONNX Runtime: one <c>RunWithBinding</c> of the decode graph.</summary>
     [Benchmark(Baseline = true)]
     public void OnnxRuntime() => _onnxRuntime.Run();
+
+    /// <summary>The same step written with TensorPrimitives (see <see cref="TensorPrimitivesAttention.DotStep"/>).</summary>
+    [Benchmark]
+    public void TensorPrimitives() => TensorPrimitivesAttention.DotStep(_query, _keys, _values, _contextTensorPrimitives, _weightsTensorPrimitives);
 
     /// <summary>weights = softmax(K q), context = Vᵀ weights, in double.</summary>
     private static (float[] Context, float[] Weights) Reference(float[] query, float[] keys, float[] values)
@@ -125,11 +133,13 @@ public class AdditiveAttentionDecodeVsOnnxRuntime
     private readonly Additive64x64x64 _cell = new();
     private readonly float[] _contextScalar = new float[Size], _contextSimd = new float[Size];
     private readonly float[] _weightsScalar = new float[Keys], _weightsSimd = new float[Keys];
+    private readonly float[] _contextTensorPrimitives = new float[Size], _weightsTensorPrimitives = new float[Keys];
+    private readonly float[] _queryPart = new float[Size], _scratch = new float[Size];
     private AttentionWorkspace<float> _workspace = null!;
     private OnnxRuntimePeer _onnxRuntime = null!;
-    private float[] _query = null!;
+    private float[] _query = null!, _keys = null!, _projectedKeys = null!;
 
-    /// <summary>Gives all three the same parameters and memory, and checks one step of each agrees.</summary>
+    /// <summary>Gives all four the same parameters and memory, and checks one step of each agrees.</summary>
     [GlobalSetup]
     public void Setup()
     {
@@ -138,13 +148,13 @@ public class AdditiveAttentionDecodeVsOnnxRuntime
         _cell.ImportParameter("key_weight", _scalar.KeyWeight);
         _cell.ImportParameter("bias", _scalar.Bias);
         _cell.ImportParameter("score_weight", _scalar.ScoreWeight);
-        float[] keys = Verify.RandomArray(Keys * Size, 52);
+        float[] keys = _keys = Verify.RandomArray(Keys * Size, 52);
         _query = Verify.RandomArray(Size, 53);
         _scalar.Prepare(Keys, keys, keys);
         _workspace = _cell.CreateWorkspace(Keys, 1);
         _cell.Prepare(Keys, 1, keys, keys, ReadOnlySpan<int>.Empty, _workspace);
 
-        var projectedKeys = new float[Keys * Size]; // W_k k_j, [T, A]
+        var projectedKeys = _projectedKeys = new float[Keys * Size]; // W_k k_j, [T, A]
         for (int j = 0; j < Keys; j++)
         {
             for (int row = 0; row < Size; row++)
@@ -167,11 +177,14 @@ public class AdditiveAttentionDecodeVsOnnxRuntime
         Scalar();
         Simd();
         OnnxRuntime();
+        TensorPrimitives();
         string label = $"Additive attention decode T={Keys} Q=K=V=A={Size}";
         PeerVerify.CloseRelative($"{label} context", "Simd", _contextSimd, "scalar", _contextScalar);
         PeerVerify.CloseRelative($"{label} weights", "Simd", _weightsSimd, "scalar", _weightsScalar);
         PeerVerify.CloseRelative($"{label} context", "ONNX Runtime", contextOnnx, "scalar", _contextScalar);
         PeerVerify.CloseRelative($"{label} weights", "ONNX Runtime", weightsOnnx, "scalar", _weightsScalar);
+        PeerVerify.CloseRelative($"{label} context", "TensorPrimitives", _contextTensorPrimitives, "scalar", _contextScalar);
+        PeerVerify.CloseRelative($"{label} weights", "TensorPrimitives", _weightsTensorPrimitives, "scalar", _weightsScalar);
     }
 
     /// <summary>Releases the ONNX Runtime session.</summary>
@@ -189,6 +202,14 @@ public class AdditiveAttentionDecodeVsOnnxRuntime
     /// <summary>ONNX Runtime: one <c>RunWithBinding</c> of the additive decode graph.</summary>
     [Benchmark]
     public void OnnxRuntime() => _onnxRuntime.Run();
+
+    /// <summary>The same step written with TensorPrimitives: W_q q + b by row dot products, then <see cref="TensorPrimitivesAttention.AdditiveStep"/>.</summary>
+    [Benchmark]
+    public void TensorPrimitives()
+    {
+        TensorPrimitivesAttention.MatrixVector(_scalar.QueryWeight, _scalar.Bias, _query, _queryPart);
+        TensorPrimitivesAttention.AdditiveStep(_queryPart, _projectedKeys, _scalar.ScoreWeight, _keys, _scratch, _contextTensorPrimitives, _weightsTensorPrimitives);
+    }
 }
 
 /// <summary>
@@ -211,7 +232,9 @@ public class MultiHeadDecodeVsOnnxRuntime
     private readonly ScalarMultiHeadAttention _scalar = new(ModelSize, Heads, Tokens);
     private readonly MultiHead64x4 _cell = new();
     private readonly float[] _outputScalar = new float[ModelSize], _outputSimd = new float[ModelSize];
+    private readonly float[] _outputTensorPrimitives = new float[ModelSize];
     private KeyValueCache<float> _cache = null!;
+    private TensorPrimitivesMultiHeadDecoder _tensorPrimitives = null!;
     private OnnxRuntimePeer _onnxRuntime = null!;
     private float[] _lastToken = null!;
 
@@ -226,6 +249,7 @@ public class MultiHeadDecodeVsOnnxRuntime
         _scalar.Initialize(61);
         AttentionVerify.Import(_cell, _scalar);
         _cache = _cell.CreateCache(Tokens, 1);
+        _tensorPrimitives = new TensorPrimitivesMultiHeadDecoder(_scalar, Tokens);
         float[] tokens = Verify.RandomArray(Tokens * ModelSize, 62);
         var scratch = new float[ModelSize];
         for (int t = 0; t < Tokens; t++)
@@ -233,6 +257,7 @@ public class MultiHeadDecodeVsOnnxRuntime
             ReadOnlySpan<float> token = tokens.AsSpan(t * ModelSize, ModelSize);
             _scalar.DecodeStep(token, scratch);
             _cell.DecodeStep(1, token, _cache, scratch, Span<float>.Empty);
+            _tensorPrimitives.DecodeStep(token, scratch);
         }
 
         _lastToken = tokens.AsSpan(past * ModelSize, ModelSize).ToArray();
@@ -247,9 +272,11 @@ public class MultiHeadDecodeVsOnnxRuntime
         Scalar();
         Simd();
         OnnxRuntime();
+        TensorPrimitives();
         string label = $"Multi-head decode E={ModelSize} H={Heads} step {Tokens} after Truncate({past})";
         PeerVerify.CloseRelative($"{label} output", "Simd", _outputSimd, "scalar", _outputScalar);
         PeerVerify.CloseRelative($"{label} output", "ONNX Runtime", outputOnnx, "scalar", _outputScalar);
+        PeerVerify.CloseRelative($"{label} output", "TensorPrimitives", _outputTensorPrimitives, "scalar", _outputScalar);
     }
 
     /// <summary>Releases the ONNX Runtime session.</summary>
@@ -275,6 +302,14 @@ public class MultiHeadDecodeVsOnnxRuntime
     /// <summary>ONNX Runtime: one <c>RunWithBinding</c> of the past/present decode graph.</summary>
     [Benchmark]
     public void OnnxRuntime() => _onnxRuntime.Run();
+
+    /// <summary>The same step written with TensorPrimitives (<see cref="TensorPrimitivesMultiHeadDecoder"/>), after the same truncation.</summary>
+    [Benchmark]
+    public void TensorPrimitives()
+    {
+        _tensorPrimitives.Truncate(Tokens - 1);
+        _tensorPrimitives.DecodeStep(_lastToken, _outputTensorPrimitives);
+    }
 
     /// <summary>Rows firstRow..firstRow+E−1 of the input projection applied to the first <paramref name="count"/> tokens, [count, E].</summary>
     private float[] Project(float[] tokens, int count, int firstRow)

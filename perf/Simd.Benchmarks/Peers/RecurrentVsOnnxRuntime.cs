@@ -18,7 +18,8 @@ public class LstmStepVsOnnxRuntime
     private Lstm32x64 _c32 = null!;
     private Lstm128x256 _c128 = null!;
     private OnnxRuntimePeer _onnxRuntime = null!;
-    private float[] _x = null!, _hScalar = null!, _cScalar = null!, _hSimd = null!, _cSimd = null!;
+    private TensorPrimitivesLstm _tensorPrimitives = null!;
+    private float[] _x = null!, _hScalar = null!, _cScalar = null!, _hSimd = null!, _cSimd = null!, _hTensor = null!, _cTensor = null!;
 
     /// <summary>Cell shape, I x H.</summary>
     [Params("8x16", "32x64", "128x256")]
@@ -42,6 +43,8 @@ public class LstmStepVsOnnxRuntime
         _x = Verify.RandomArray(n, 1);
         float[] h0 = Verify.RandomArray(h, 2), c0 = Verify.RandomArray(h, 3);
         (_hScalar, _cScalar, _hSimd, _cSimd) = ((float[])h0.Clone(), (float[])c0.Clone(), (float[])h0.Clone(), (float[])c0.Clone());
+        (_hTensor, _cTensor) = ((float[])h0.Clone(), (float[])c0.Clone());
+        _tensorPrimitives = new TensorPrimitivesLstm(_scalar);
 
         _onnxRuntime = new OnnxRuntimePeer(OnnxModels.Lstm(1, 1, n, h, _scalar, sequenceOutput: false));
         _onnxRuntime.Bind("X", false, _x, 1, 1, n);
@@ -53,11 +56,14 @@ public class LstmStepVsOnnxRuntime
         Scalar();
         cell.Step(_x, _hSimd, _cSimd);
         OnnxRuntime();
+        TensorPrimitives();
         string label = $"LSTM step {Shape}";
         PeerVerify.Close($"{label} h", "Simd", _hSimd, "scalar", _hScalar, Verify.StateTolerance);
         PeerVerify.Close($"{label} c", "Simd", _cSimd, "scalar", _cScalar, Verify.StateTolerance);
         PeerVerify.Close($"{label} h", "ONNX Runtime", hOnnx, "scalar", _hScalar, Verify.StateTolerance);
         PeerVerify.Close($"{label} c", "ONNX Runtime", cOnnx, "scalar", _cScalar, Verify.StateTolerance);
+        PeerVerify.Close($"{label} h", "TensorPrimitives", _hTensor, "scalar", _hScalar, Verify.StateTolerance);
+        PeerVerify.Close($"{label} c", "TensorPrimitives", _cTensor, "scalar", _cScalar, Verify.StateTolerance);
     }
 
     /// <summary>Releases the ONNX Runtime session.</summary>
@@ -89,6 +95,10 @@ public class LstmStepVsOnnxRuntime
     /// <summary>ONNX Runtime: one <c>RunWithBinding</c> of the one-step LSTM model.</summary>
     [Benchmark]
     public void OnnxRuntime() => _onnxRuntime.Run();
+
+    /// <summary>The same step written with TensorPrimitives (<see cref="TensorPrimitivesLstm"/>).</summary>
+    [Benchmark]
+    public void TensorPrimitives() => _tensorPrimitives.Step(_x, _hTensor, _cTensor);
 }
 
 /// <summary>
@@ -98,7 +108,7 @@ public class LstmStepVsOnnxRuntime
 public abstract class HiddenStateStepVsOnnxRuntime
 {
     private OnnxRuntimePeer _onnxRuntime = null!;
-    private float[] _x = null!, _hScalar = null!, _hSimd = null!;
+    private float[] _x = null!, _hScalar = null!, _hSimd = null!, _hTensor = null!;
 
     /// <summary>Input and hidden size of the cell under test.</summary>
     protected const int InputSize = 32, HiddenSize = 64;
@@ -113,7 +123,7 @@ public abstract class HiddenStateStepVsOnnxRuntime
         var model = InitializeAndBuildModel();
         _x = Verify.RandomArray(InputSize, 1);
         float[] h0 = Verify.RandomArray(HiddenSize, 2);
-        (_hScalar, _hSimd) = ((float[])h0.Clone(), (float[])h0.Clone());
+        (_hScalar, _hSimd, _hTensor) = ((float[])h0.Clone(), (float[])h0.Clone(), (float[])h0.Clone());
 
         _onnxRuntime = new OnnxRuntimePeer(model);
         _onnxRuntime.Bind("X", false, _x, 1, 1, InputSize);
@@ -123,8 +133,10 @@ public abstract class HiddenStateStepVsOnnxRuntime
         Scalar();
         Simd();
         OnnxRuntime();
+        TensorPrimitives();
         PeerVerify.Close($"{Label} h", "Simd", _hSimd, "scalar", _hScalar, Verify.StateTolerance);
         PeerVerify.Close($"{Label} h", "ONNX Runtime", hOnnx, "scalar", _hScalar, Verify.StateTolerance);
+        PeerVerify.Close($"{Label} h", "TensorPrimitives", _hTensor, "scalar", _hScalar, Verify.StateTolerance);
     }
 
     /// <summary>Releases the ONNX Runtime session.</summary>
@@ -143,6 +155,10 @@ public abstract class HiddenStateStepVsOnnxRuntime
     [Benchmark]
     public void OnnxRuntime() => _onnxRuntime.Run();
 
+    /// <summary>The same step written with TensorPrimitives.</summary>
+    [Benchmark]
+    public void TensorPrimitives() => TensorPrimitivesStep(_x, _hTensor);
+
     /// <summary>Seeds the reference, imports its weights into the cell, and returns the ONNX model with the same weights.</summary>
     /// <returns>The serialized ONNX model.</returns>
     protected abstract byte[] InitializeAndBuildModel();
@@ -154,6 +170,10 @@ public abstract class HiddenStateStepVsOnnxRuntime
     /// <summary>One step of the generated cell.</summary>
     /// <param name="input">x.</param><param name="hidden">h, updated.</param>
     protected abstract void SimdStep(float[] input, float[] hidden);
+
+    /// <summary>One step of the TensorPrimitives cell (made from the reference's weights in <see cref="InitializeAndBuildModel"/>).</summary>
+    /// <param name="input">x.</param><param name="hidden">h, updated.</param>
+    protected abstract void TensorPrimitivesStep(float[] input, float[] hidden);
 }
 
 /// <summary>One GRU step (reset after; ONNX linear_before_reset = 1) at (32,64): scalar, Simd, ONNX Runtime.</summary>
@@ -162,6 +182,7 @@ public class GruStepVsOnnxRuntime : HiddenStateStepVsOnnxRuntime
 {
     private readonly ScalarGru _scalar = new(InputSize, HiddenSize);
     private readonly Gru32x64 _cell = new();
+    private TensorPrimitivesGru _tensorPrimitives = null!;
 
     /// <inheritdoc />
     protected override string Label => "GRU step 32x64";
@@ -171,6 +192,7 @@ public class GruStepVsOnnxRuntime : HiddenStateStepVsOnnxRuntime
     {
         _scalar.Initialize(7);
         _cell.ImportPyTorch(_scalar.WeightIh, _scalar.WeightHh, _scalar.BiasIh, _scalar.BiasHh);
+        _tensorPrimitives = new TensorPrimitivesGru(_scalar);
         return OnnxModels.Gru(InputSize, HiddenSize, _scalar);
     }
 
@@ -179,6 +201,9 @@ public class GruStepVsOnnxRuntime : HiddenStateStepVsOnnxRuntime
 
     /// <inheritdoc />
     protected override void SimdStep(float[] input, float[] hidden) => _cell.Step(input, hidden);
+
+    /// <inheritdoc />
+    protected override void TensorPrimitivesStep(float[] input, float[] hidden) => _tensorPrimitives.Step(input, hidden);
 }
 
 /// <summary>One vanilla RNN (tanh) step at (32,64): scalar, Simd, ONNX Runtime.</summary>
@@ -187,6 +212,7 @@ public class RnnStepVsOnnxRuntime : HiddenStateStepVsOnnxRuntime
 {
     private readonly ScalarRnn _scalar = new(InputSize, HiddenSize);
     private readonly Rnn32x64 _cell = new();
+    private TensorPrimitivesRnn _tensorPrimitives = null!;
 
     /// <inheritdoc />
     protected override string Label => "RNN step 32x64";
@@ -196,6 +222,7 @@ public class RnnStepVsOnnxRuntime : HiddenStateStepVsOnnxRuntime
     {
         _scalar.Initialize(1);
         _cell.ImportPyTorch(_scalar.WeightIh, _scalar.WeightHh, _scalar.BiasIh, _scalar.BiasHh);
+        _tensorPrimitives = new TensorPrimitivesRnn(_scalar);
         return OnnxModels.Rnn(InputSize, HiddenSize, _scalar);
     }
 
@@ -204,6 +231,9 @@ public class RnnStepVsOnnxRuntime : HiddenStateStepVsOnnxRuntime
 
     /// <inheritdoc />
     protected override void SimdStep(float[] input, float[] hidden) => _cell.Step(input, hidden);
+
+    /// <inheritdoc />
+    protected override void TensorPrimitivesStep(float[] input, float[] hidden) => _tensorPrimitives.Step(input, hidden);
 }
 
 /// <summary>
@@ -221,7 +251,9 @@ public class LstmSequenceVsOnnxRuntime
 
     private readonly Lstm64x128 _cell = new();
     private OnnxRuntimePeer _onnxRuntime = null!;
+    private TensorPrimitivesLstm _tensorPrimitives = null!;
     private float[] _inputs = null!, _hidden = null!, _cellState = null!, _outputs = null!;
+    private float[] _hiddenTensor = null!, _cellTensor = null!, _outputsTensor = null!;
 
     /// <summary>Batch size B.</summary>
     [Params(1, 32)]
@@ -238,6 +270,8 @@ public class LstmSequenceVsOnnxRuntime
         _inputs = Verify.RandomArray(Steps * b * n, 11);
         float[] h0 = Verify.RandomArray(b * h, 12), c0 = Verify.RandomArray(b * h, 13);
         (_hidden, _cellState, _outputs) = ((float[])h0.Clone(), (float[])c0.Clone(), new float[Steps * b * h]);
+        (_hiddenTensor, _cellTensor, _outputsTensor) = ((float[])h0.Clone(), (float[])c0.Clone(), new float[Steps * b * h]);
+        _tensorPrimitives = new TensorPrimitivesLstm(scalar);
 
         _onnxRuntime = new OnnxRuntimePeer(OnnxModels.Lstm(Steps, b, n, h, scalar, sequenceOutput: true));
         _onnxRuntime.Bind("X", false, _inputs, Steps, b, n);
@@ -256,12 +290,15 @@ public class LstmSequenceVsOnnxRuntime
 
         Simd();
         OnnxRuntime();
+        TensorPrimitives();
         string label = $"LSTM forward T={Steps} 64x128 B={b}";
         PeerVerify.Close($"{label} outputs", "Simd", _outputs, "scalar", outputsScalar, Verify.StateTolerance);
         PeerVerify.Close($"{label} c_T", "Simd", _cellState, "scalar", cScalar, Verify.StateTolerance);
         PeerVerify.Close($"{label} outputs", "ONNX Runtime", outputsOnnx, "scalar", outputsScalar, Verify.StateTolerance);
         PeerVerify.Close($"{label} h_T", "ONNX Runtime", hOnnx, "scalar", hScalar, Verify.StateTolerance);
         PeerVerify.Close($"{label} c_T", "ONNX Runtime", cOnnx, "scalar", cScalar, Verify.StateTolerance);
+        PeerVerify.Close($"{label} outputs", "TensorPrimitives", _outputsTensor, "scalar", outputsScalar, Verify.StateTolerance);
+        PeerVerify.Close($"{label} c_T", "TensorPrimitives", _cellTensor, "scalar", cScalar, Verify.StateTolerance);
     }
 
     /// <summary>Releases the ONNX Runtime session.</summary>
@@ -275,4 +312,8 @@ public class LstmSequenceVsOnnxRuntime
     /// <summary>ONNX Runtime: one <c>RunWithBinding</c> of the T = 64 LSTM model.</summary>
     [Benchmark(Baseline = true)]
     public void OnnxRuntime() => _onnxRuntime.Run();
+
+    /// <summary>The same sequence written with TensorPrimitives: <see cref="TensorPrimitivesLstm.Forward"/>, a step per sample.</summary>
+    [Benchmark]
+    public void TensorPrimitives() => _tensorPrimitives.Forward(Steps, Batch, _inputs, _hiddenTensor, _cellTensor, _outputsTensor);
 }
