@@ -99,7 +99,7 @@ public sealed class PyTorchStateDictTests
     [Fact]
     public void SavedNamesAndShapesArePyTorchs()
     {
-        var network = new LstmNet7x13P5L2Bi();
+        ILstmNetwork<float> network = new LstmNet7x13P5L2Bi();
         var writer = new SafeTensorsWriter();
         PyTorchStateDict.Save(writer, PyTorchModule.Of(network), "rnn.");
         using var file = SafeTensorsFile.Parse(writer.ToArray());
@@ -117,13 +117,13 @@ public sealed class PyTorchStateDictTests
     [Fact]
     public void AMissingTensorNamesItAndItsExpectedShapeAndChangesNothing()
     {
-        var network = new LstmNet3x5L2();
+        ILstmNetwork<float> network = new LstmNet3x5L2();
         network.InitializeParameters(3);
         var before = network.Parameters.ToArray();
         var writer = new SafeTensorsWriter();
         foreach (string name in network.PyTorchParameterNames.Where(n => n != "bias_hh_l1"))
         {
-            var source = new LstmNet3x5L2();
+            ILstmNetwork<float> source = new LstmNet3x5L2();
             var values = new float[network.PyTorchParameterLength(name)];
             source.ExportPyTorch(name, values);
             writer.Add<float>("lstm." + name, values, PyTorchModule.Of(network).PyTorchShape(name));
@@ -140,7 +140,7 @@ public sealed class PyTorchStateDictTests
     [Fact]
     public void AWrongShapeNamesTheTensorTheFoundAndTheExpectedShapeAndChangesNothing()
     {
-        var network = new GruNet3x5L2();
+        IHiddenStateNetwork<float> network = new GruNet3x5L2();
         network.InitializeParameters(4);
         var before = network.Parameters.ToArray();
 
@@ -168,7 +168,7 @@ public sealed class PyTorchStateDictTests
     [Fact]
     public void UnexpectedTensorsUnderThePrefixAreErrorsUnlessIgnored()
     {
-        var attention = new GoldenMultiHead8x2D();
+        IAttentionCell<double> attention = new GoldenMultiHead8x2D();
         var writer = Export(PyTorchModule.Of<double>(attention), "attn.");
         writer.Add("attn.bias_k", new double[8], 1, 1, 8);
         writer.Add("decoder.weight", new double[4], 2, 2);
@@ -182,7 +182,7 @@ public sealed class PyTorchStateDictTests
     [Fact]
     public void NaNWeightsAreRejectedBeforeAnyParameterChanges()
     {
-        var network = new RnnNet3x5L2();
+        IHiddenStateNetwork<float> network = new RnnNet3x5L2();
         network.InitializeParameters(5);
         var writer = new SafeTensorsWriter();
         var module = PyTorchModule.Of(network);
@@ -204,15 +204,15 @@ public sealed class PyTorchStateDictTests
     [Fact]
     public void SeveralModulesLoadFromTheirPrefixesInOneCall()
     {
-        var lstm = new LstmNet3x5L2BiD();
-        var attention = new GoldenMultiHead8x2D();
+        ILstmNetwork<double> lstm = new LstmNet3x5L2BiD();
+        IAttentionCell<double> attention = new GoldenMultiHead8x2D();
         lstm.InitializeParameters(1);
         attention.InitializeParameters(2);
         var writer = Export(PyTorchModule.Of<double>(lstm), "encoder.");
         PyTorchStateDict.Save(writer, PyTorchModule.Of<double>(attention), "attention.");
         using var file = SafeTensorsFile.Parse(writer.ToArray());
-        var lstmCopy = new LstmNet3x5L2BiD();
-        var attentionCopy = new GoldenMultiHead8x2D();
+        ILstmNetwork<double> lstmCopy = new LstmNet3x5L2BiD();
+        IAttentionCell<double> attentionCopy = new GoldenMultiHead8x2D();
         PyTorchStateDict.Load(file, ("encoder.", PyTorchModule.Of<double>(lstmCopy)), ("attention.", PyTorchModule.Of<double>(attentionCopy)));
         Assert.Equal(lstm.Parameters.ToArray(), lstmCopy.Parameters.ToArray());
         Assert.Equal(attention.Parameters.ToArray(), attentionCopy.Parameters.ToArray());
@@ -227,8 +227,8 @@ public sealed class PyTorchStateDictTests
     [Fact]
     public void SimdCheckpointIsTheCheckedInFileAndPyTorchComputesTheSameFromIt()
     {
-        var lstm = new LstmNet3x5L2BiD();
-        var attention = new GoldenMultiHead8x2D();
+        ILstmNetwork<double> lstm = new LstmNet3x5L2BiD();
+        IMultiHeadAttention<double> attention = new GoldenMultiHead8x2D();
         lstm.InitializeParameters(2026);
         attention.InitializeParameters(2027);
         var writer = new SafeTensorsWriter();
