@@ -217,6 +217,32 @@ def multi_head(name, model, heads, tq, tk, batch, lengths):
     save(os.path.join(OUT, name + ".safetensors"), tensors)
 
 
+def linear(name, inputs, outputs, batch, activation):
+    """nn.Linear, optionally followed by tanh (Simd's [Dense] with DenseActivation.Tanh)."""
+    m = prepare(torch.nn.Linear(inputs, outputs))
+    x = randn(batch, inputs).requires_grad_()
+    y = m(x)
+    if activation == "tanh":
+        y = torch.tanh(y)
+    gy = randn(*y.shape)
+    (y * gy).sum().backward()
+    tensors = {k: v for k, v in m.state_dict().items()}
+    tensors.update({"input": x, "output": y, "grad_output": gy, "grad.input": x.grad,
+                    "grad.weight": m.weight.grad, "grad.bias": m.bias.grad})
+    save(os.path.join(OUT, name + ".safetensors"), tensors)
+
+
+def embedding(name, vocabulary, dimension, tokens):
+    """nn.Embedding lookup; repeated tokens accumulate their gradients."""
+    m = prepare(torch.nn.Embedding(vocabulary, dimension))
+    t = torch.tensor(tokens)
+    y = m(t)
+    gy = randn(*y.shape)
+    (y * gy).sum().backward()
+    save(os.path.join(OUT, name + ".safetensors"), {"weight": m.weight.detach(), "tokens": t.double(), "output": y,
+                                                    "grad_output": gy, "grad.weight": m.weight.grad})
+
+
 def check_checkpoint():
     """Loads Simd's checkpoint into the PyTorch modules it stands for and records their outputs on fixed inputs."""
     meta, tensors = load(os.path.join(OUT, "simd_checkpoint.safetensors"))
@@ -252,6 +278,9 @@ def main():
         single_head("general_4x3_v2", "general", 4, 3, 2, 0, 5, 3, [5, 3, 1])
         single_head("dot_4_v2", "dot", 4, 4, 2, 0, 5, 3, [5, 3, 1])
         multi_head("multihead_8x2", 8, 2, 4, 5, 2, [5, 3])
+        linear("linear_7x5", 7, 5, 3, None)
+        linear("linear_tanh_3x17", 3, 17, 4, "tanh")
+        embedding("embedding_6x13", 6, 13, [0, 5, 2, 5, 3])
     if os.path.exists(os.path.join(OUT, "simd_checkpoint.safetensors")):
         check_checkpoint()
     else:

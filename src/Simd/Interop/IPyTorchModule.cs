@@ -70,8 +70,47 @@ public static class PyTorchModule
         where T : unmanaged
         => new AttentionModule<T>(attention ?? throw new ArgumentNullException(nameof(attention)));
 
+    /// <summary>A dense layer (<c>nn.Linear</c>): <c>weight</c> [OutputSize, InputSize] and <c>bias</c> [OutputSize].</summary>
+    /// <typeparam name="T">Element type.</typeparam>
+    /// <param name="layer">The layer.</param>
+    /// <returns>The adapter.</returns>
+    public static IPyTorchModule<T> Of<T>(IDenseLayer<T> layer)
+        where T : unmanaged
+    {
+        ArgumentNullException.ThrowIfNull(layer);
+        return new LayerModule<T>(layer.PyTorchParameterNames, name => name == "weight" ? new[] { layer.OutputSize, layer.InputSize } : new[] { layer.OutputSize }, layer.ImportPyTorch, layer.ExportPyTorch);
+    }
+
+    /// <summary>An embedding table (<c>nn.Embedding</c>): <c>weight</c> [VocabularySize, Dimension].</summary>
+    /// <typeparam name="T">Element type.</typeparam>
+    /// <param name="layer">The layer.</param>
+    /// <returns>The adapter.</returns>
+    public static IPyTorchModule<T> Of<T>(IEmbeddingLayer<T> layer)
+        where T : unmanaged
+    {
+        ArgumentNullException.ThrowIfNull(layer);
+        return new LayerModule<T>(layer.PyTorchParameterNames, _ => new[] { layer.VocabularySize, layer.Dimension }, layer.ImportPyTorch, layer.ExportPyTorch);
+    }
+
     private static ArgumentException UnknownName(string name, IReadOnlyList<string> names)
         => new($"'{name}' is not a tensor of this module; its tensors are {string.Join(", ", names)}.", nameof(name));
+
+    /// <summary>Layers that already import and export by name: only their shapes are added.</summary>
+    private sealed class LayerModule<T>(IReadOnlyList<string> names, Func<string, int[]> shape, ImportTensor<T> import, ExportTensor<T> export) : IPyTorchModule<T>
+        where T : unmanaged
+    {
+        public IReadOnlyList<string> PyTorchParameterNames => names;
+
+        public IReadOnlyList<int> PyTorchShape(string name) => Contains(names, name) ? shape(name) : throw UnknownName(name, names);
+
+        public void ImportPyTorch(string name, ReadOnlySpan<T> tensor) => import(name, tensor);
+
+        public void ExportPyTorch(string name, Span<T> tensor) => export(name, tensor);
+    }
+
+    private delegate void ImportTensor<T>(string name, ReadOnlySpan<T> tensor);
+
+    private delegate void ExportTensor<T>(string name, Span<T> tensor);
 
     private sealed class NetworkModule<T>(IRecurrentNetwork<T> network) : IPyTorchModule<T>
         where T : unmanaged

@@ -172,6 +172,47 @@ public sealed class PyTorchGoldenTests
         AssertAttentionGradients(golden, cell, dParameters);
     }
 
+    [Theory]
+    [InlineData("linear_7x5")]
+    [InlineData("linear_tanh_3x17")]
+    public void DenseLayerMatchesNnLinear(string name)
+    {
+        using var golden = new GoldenFile(name);
+        Func<IDenseLayer<double>> create = name == "linear_7x5" ? () => new DenseNone7x5D() : () => new DenseTanh3x17D();
+        var layer = create();
+        PyTorchStateDict.Load(golden.File, PyTorchModule.Of(layer), "", new PyTorchLoadOptions { IgnoreUnexpected = true });
+        int batch = (int)golden.Dimension("input", 0);
+        double[] input = golden.Read("input");
+        var output = new double[batch * layer.OutputSize];
+        layer.Forward(batch, input, output);
+        golden.AssertClose("output", output, Tolerance);
+
+        var dInput = new double[input.Length];
+        var dParameters = new double[layer.ParameterCount];
+        layer.Backward(batch, input, output, golden.Read("grad_output"), dInput, dParameters);
+        golden.AssertClose("grad.input", dInput, Tolerance);
+        var holder = create();
+        dParameters.CopyTo(holder.Parameters);
+        AssertModuleGradients(golden, PyTorchModule.Of(holder));
+    }
+
+    [Fact]
+    public void EmbeddingMatchesNnEmbedding()
+    {
+        using var golden = new GoldenFile("embedding_6x13");
+        IEmbeddingLayer<double> layer = new Embed6x13D();
+        PyTorchStateDict.Load(golden.File, PyTorchModule.Of(layer), "", new PyTorchLoadOptions { IgnoreUnexpected = true });
+        int[] tokens = golden.Read("tokens").Select(t => (int)t).ToArray();
+        var output = new double[tokens.Length * layer.Dimension];
+        layer.Forward(tokens, output);
+        golden.AssertClose("output", output, 0); // a lookup copies: exact
+        var dParameters = new double[layer.ParameterCount];
+        layer.Backward(tokens, golden.Read("grad_output"), dParameters);
+        IEmbeddingLayer<double> holder = new Embed6x13D();
+        dParameters.CopyTo(holder.Parameters);
+        AssertModuleGradients(golden, PyTorchModule.Of(holder));
+    }
+
     /// <summary>Parameter gradients share the parameters' layout: loaded into a spare network, they export by PyTorch name.</summary>
     private static void AssertParameterGradients<T>(GoldenFile golden, T holder, double[] gradients)
         where T : IRecurrentNetwork<double>

@@ -16,6 +16,7 @@ public sealed class PyTorchStateDictTests
     {
         "LstmNet5x11L2Bi", "LstmNet7x13P5L2Bi", "LstmNet3x6P2L2BiD", "GruNet5x11L2BiBefore", "GruNet3x5L2BiD", "RnnNet7x13BiRelu",
         "Lstm3x5", "Gru7x13", "Rnn3x5", "GoldenAdditive4x3x5v2D", "GoldenConcat4x3x5v2D", "GoldenGeneral4x3v2D", "AttnGeneral5x11", "GoldenMultiHead8x2D",
+        "DenseTanh16x32", "DenseRelu17x4D", "Embed6x13", "Embed11x7D",
     };
 
     /// <summary>A fresh module, and its parameter span (to compare bits).</summary>
@@ -38,6 +39,10 @@ public sealed class PyTorchStateDictTests
             "GoldenGeneral4x3v2D" => new GoldenGeneral4x3v2D(),
             "AttnGeneral5x11" => new AttnGeneral5x11(),
             "GoldenMultiHead8x2D" => new GoldenMultiHead8x2D(),
+            "DenseTanh16x32" => new DenseTanh16x32(),
+            "DenseRelu17x4D" => new DenseRelu17x4D(),
+            "Embed6x13" => new Embed6x13(),
+            "Embed11x7D" => new Embed11x7D(),
             _ => throw new ArgumentException(name),
         };
         return instance switch
@@ -45,6 +50,8 @@ public sealed class PyTorchStateDictTests
             IRecurrentNetwork<T> n => (PyTorchModule.Of(n), () => Bits(n.Parameters), n.InitializeParameters),
             IRecurrentCell<T> c => (PyTorchModule.Of(c), () => Bits(c.Parameters), c.InitializeParameters),
             IAttentionCell<T> a => (PyTorchModule.Of(a), () => Bits(a.Parameters), a.InitializeParameters),
+            IDenseLayer<T> d => (PyTorchModule.Of(d), () => Bits(d.Parameters), d.InitializeParameters),
+            IEmbeddingLayer<T> e => (PyTorchModule.Of(e), () => Bits(e.Parameters), e.InitializeParameters),
             _ => throw new ArgumentException($"{name} is not of {typeof(T).Name}"),
         };
     }
