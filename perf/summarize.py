@@ -15,7 +15,7 @@ scalar baseline of the same class and parameters, and
     dominated by T·A tanh evaluations, which are not FLOPs);
   * allocated bytes per operation;
   * the in-process peer classes (*VsOnnxRuntime, perf/Simd.Benchmarks/Peers/): median / ONNX Runtime's median of the
-    same class and parameters, and a closing table of Simd's speed-up over ONNX Runtime against the issue's targets.
+    same class and parameters (ONNX Runtime, TensorPrimitives and scalar beside Simd), and a closing table of Simd's speed-up over ONNX Runtime against the issue's targets.
 The FLOP counts must match perf/Simd.Benchmarks/{Calibration,BatchBenchmarks,TrainingBenchmarks,AttentionBenchmarks}.cs.
 """
 import glob
@@ -184,7 +184,7 @@ def main():
 
     peers = []
     for (t, p), target in PEER_TARGET.items():
-        simd, ort, scalar = (by_key.get((t, p, m)) for m in ("Simd", PEER_ORT, "Scalar"))
+        simd, ort, scalar, tensor = (by_key.get((t, p, m)) for m in ("Simd", PEER_ORT, "Scalar", "TensorPrimitives"))
         if not (simd and ort):
             continue
         times = ort["median"] / simd["median"]
@@ -193,14 +193,15 @@ def main():
         if p.startswith("Batch="):
             shape_text += f" B={p.partition('=')[2]}"
         peers.append(f"| {t.replace('VsOnnxRuntime', '')} | {shape_text} | {fmt_ns(simd['median'])} | {fmt_ns(ort['median'])} | "
+                     f"{fmt_ns(tensor['median']) if tensor else ''} | "
                      f"{fmt_ns(scalar['median']) if scalar else ''} | {times:.2f}× | ≥ {target:g}× | "
                      f"{'met' if times >= target else 'NOT met'} | {simd['alloc'] if simd['alloc'] is not None else ''} | "
                      f"{ort['alloc'] if ort['alloc'] is not None else ''} |")
     if peers:
         lines += ["", "Simd against ONNX Runtime in the same run (1 intra-op thread, IO binding; speed-up = ONNX Runtime "
                   "median ÷ Simd median; allocated = managed bytes per call):", "",
-                  "| workload | shape | Simd ns | ONNX Runtime ns | scalar ns | speed-up | target | verdict | Simd B | ORT B |",
-                  "|---|---|---:|---:|---:|---:|---:|---|---:|---:|"] + peers
+                  "| workload | shape | Simd ns | ONNX Runtime ns | TensorPrimitives ns | scalar ns | speed-up | target | verdict | Simd B | ORT B |",
+                  "|---|---|---:|---:|---:|---:|---:|---:|---|---:|---:|"] + peers
 
     head = []
     if host:
