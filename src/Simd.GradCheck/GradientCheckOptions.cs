@@ -1,0 +1,63 @@
+using System;
+
+namespace Simd.GradCheck;
+
+/// <summary>
+/// How a <see cref="GradientCheck"/> perturbs elements and when it accepts an analytic gradient.
+/// </summary>
+/// <remarks>
+/// <para>Each checked element x gets the central difference
+/// (L(x + ε) − L(x − ε)) / ((x + ε) − (x − ε)), the denominator being the step actually taken after rounding, and the
+/// analytic value a passes when |a − n| ≤ <see cref="AbsoluteTolerance"/> + <see cref="RelativeTolerance"/> · |n|.</para>
+/// <para>Why the defaults (ε = 1e-5, both tolerances 1e-6) fit a loss computed in double: the truncation error of a
+/// central difference is about ε²/6 · |L'''|, 2e-11 for third derivatives of order 1 (smooth activations, softmax and
+/// weights of order 1). Its rounding error is about δ·|L|/ε, where δ is the relative error with which the loss itself
+/// is computed: a double sum of n terms is off by at most about n·2⁻⁵³ relative to Σ|term|, so δ ≲ 1e-12 for
+/// 10⁴ terms, giving 1e-7 · |L|, below 1e-6 while |L| ≲ 10. Both leave a margin of 10 to 10⁵ under the tolerance, while
+/// a wrong or missing gradient term is typically 1e-3 or larger. A smaller ε (PyTorch's gradcheck uses 1e-6) trades
+/// truncation for rounding and suits losses with large third derivatives; for losses much larger than 10 (long
+/// sequences, large batches) scale the loss weights down or raise <see cref="AbsoluteTolerance"/> in proportion.</para>
+/// </remarks>
+public sealed record GradientCheckOptions
+{
+    /// <summary>The default options: ε = 1e-5, absolute and relative tolerance 1e-6, every element, seed 0.</summary>
+    public static GradientCheckOptions Default { get; } = new();
+
+    /// <summary>Half the central-difference step, added to and subtracted from each element. Default 1e-5.</summary>
+    public double Epsilon { get; init; } = 1e-5;
+
+    /// <summary>Absolute part of the tolerance. Default 1e-6.</summary>
+    public double AbsoluteTolerance { get; init; } = 1e-6;
+
+    /// <summary>Part of the tolerance proportional to |numeric gradient|. Default 1e-6.</summary>
+    public double RelativeTolerance { get; init; } = 1e-6;
+
+    /// <summary>
+    /// How many elements of each segment to check, drawn without repetition with <see cref="Seed"/>; 0 (the default)
+    /// checks every element. A segment with fewer elements is checked whole. Each checked element costs two loss
+    /// evaluations, so big models want a sample.
+    /// </summary>
+    public int ElementsPerSegment { get; init; }
+
+    /// <summary>Seed of the element sample, and of the random loss weights of the cell entry points in <see cref="CellGradientCheck"/>.</summary>
+    public int Seed { get; init; }
+
+    /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming the first invalid option.</summary>
+    internal void Validate(string argumentName)
+    {
+        if (!(Epsilon > 0) || double.IsInfinity(Epsilon))
+        {
+            throw new ArgumentOutOfRangeException(argumentName, Epsilon, $"'{argumentName}.{nameof(Epsilon)}' is {Epsilon}; expected a finite value above 0 (for example 1e-5).");
+        }
+
+        if (!(AbsoluteTolerance >= 0) || !(RelativeTolerance >= 0))
+        {
+            throw new ArgumentOutOfRangeException(argumentName, $"'{argumentName}' has AbsoluteTolerance {AbsoluteTolerance} and RelativeTolerance {RelativeTolerance}; expected both ≥ 0.");
+        }
+
+        if (ElementsPerSegment < 0)
+        {
+            throw new ArgumentOutOfRangeException(argumentName, ElementsPerSegment, $"'{argumentName}.{nameof(ElementsPerSegment)}' is {ElementsPerSegment}; expected 0 (every element) or a positive count.");
+        }
+    }
+}
