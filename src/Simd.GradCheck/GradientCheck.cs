@@ -190,15 +190,16 @@ public sealed class GradientCheck
         // Divide by the step actually taken: x ± ε is rounded to a double, so the step is not exactly 2ε.
         var numeric = (lossPlus - lossMinus) / (plus - minus);
         var analytic = segment.Analytic.Span[at];
-        var error = Math.Abs(analytic - numeric);
-        if (double.IsNaN(error))
+        double error, tolerance;
+        if (double.IsFinite(analytic) && double.IsFinite(numeric))
         {
-            error = double.PositiveInfinity;
+            error = Math.Abs(analytic - numeric);
+            tolerance = options.AbsoluteTolerance + (options.RelativeTolerance * Math.Abs(numeric));
         }
-
-        var tolerance = options.AbsoluteTolerance + (options.RelativeTolerance * Math.Abs(numeric));
-        if (double.IsNaN(tolerance))
+        else
         {
+            // A NaN or infinite gradient, or a loss that overflowed, never passes.
+            error = double.PositiveInfinity;
             tolerance = options.AbsoluteTolerance;
         }
 

@@ -11,7 +11,7 @@ namespace Simd.GradCheck;
 /// <param name="Position">The multi-dimensional index when the segment has a shape; otherwise a single element equal to <paramref name="Index"/>.</param>
 /// <param name="Analytic">The analytic gradient.</param>
 /// <param name="Numeric">The central finite difference.</param>
-/// <param name="Error">|Analytic − Numeric|; positive infinity when either is NaN.</param>
+/// <param name="Error">|Analytic − Numeric|; positive infinity when either is NaN or infinite.</param>
 /// <param name="Tolerance">The allowed error: AbsoluteTolerance + RelativeTolerance · |Numeric|.</param>
 public sealed record GradientCheckElement(string Segment, int Index, IReadOnlyList<int> Position, double Analytic, double Numeric, double Error, double Tolerance)
 {
