@@ -202,7 +202,9 @@ public sealed class CellGradientCheckTests
         CellGradientCheck.CheckCell(cell, 4, 3, inputs, hidden, state).AssertPasses();
 
         Assert.Equal(parameters, cell.Parameters.ToArray().Select(BitConverter.DoubleToInt64Bits).ToArray());
-        Assert.Equal(copies, (inputs, hidden, state));
+        Assert.Equal(copies.Item1, inputs);
+        Assert.Equal(copies.Item2, hidden);
+        Assert.Equal(copies.Item3, state);
     }
 
     [Fact]

@@ -149,7 +149,7 @@ public sealed class GradientCheckTests
     [Fact]
     public void A_sample_checks_distinct_elements_chosen_by_the_seed()
     {
-        var values = new double[50];
+        double[] values = new double[50], shortValues = new double[4];
         var perturbed = new List<int>();
         double Loss()
         {
@@ -161,12 +161,12 @@ public sealed class GradientCheckTests
                 }
             }
 
-            return values.Sum();
+            return values.Sum() + shortValues.Sum();
         }
 
         var ones = Enumerable.Repeat(1.0, 50).ToArray();
         var options = new GradientCheckOptions { ElementsPerSegment = 7, Seed = 3 };
-        var result = new GradientCheck().Add("v", values, ones).Add("short", new double[4], new double[] { 1, 1, 1, 1 }).Run(Loss, options);
+        var result = new GradientCheck().Add("v", values, ones).Add("short", shortValues, new double[] { 1, 1, 1, 1 }).Run(Loss, options);
         Assert.True(result.Passed, result.ToString());
 
         // 7 of the 50, and all 4 of the shorter segment.

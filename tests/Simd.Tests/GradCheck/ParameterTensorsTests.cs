@@ -15,7 +15,7 @@ public sealed class ParameterTensorsTests
     [Fact]
     public void Network_tensors_map_every_element_where_import_puts_it()
     {
-        var network = new LstmNet3x6P2L2BiD();
+        IRecurrentNetwork<double> network = new LstmNet3x6P2L2BiD();
         network.InitializeParameters(3);
         var tensors = ParameterTensors.Of(network);
         Assert.Equal(network.PyTorchParameterNames, tensors.Select(static t => t.Name));
@@ -25,7 +25,7 @@ public sealed class ParameterTensorsTests
         Assert.Equal(new[] { 4 * 6, 2 * 2 }, tensors.Single(static t => t.Name == "weight_ih_l1").Shape);
         foreach (var tensor in tensors)
         {
-            AssertMap(network.Parameters.ToArray, p => p.CopyTo(network.Parameters), tensor, network.ExportPyTorch, network.ImportPyTorch);
+            AssertMap(() => network.Parameters.ToArray(), p => p.CopyTo(network.Parameters), tensor, network.ExportPyTorch, network.ImportPyTorch);
         }
     }
 
@@ -41,7 +41,7 @@ public sealed class ParameterTensorsTests
             foreach (var tensor in tensors)
             {
                 Assert.Equal(cell.ParameterLength(tensor.Name), tensor.Shape.Aggregate(1, static (a, b) => a * b));
-                AssertMap(cell.Parameters.ToArray, p => p.CopyTo(cell.Parameters), tensor, cell.ExportParameter, cell.ImportParameter);
+                AssertMap(() => cell.Parameters.ToArray(), p => p.CopyTo(cell.Parameters), tensor, cell.ExportParameter, cell.ImportParameter);
             }
         }
 
@@ -52,7 +52,7 @@ public sealed class ParameterTensorsTests
     [Fact]
     public void Projected_cell_tensors_map_every_element_where_import_puts_it()
     {
-        var cell = new LstmP7x13p5D();
+        IProjectedLstmCell<double> cell = new LstmP7x13p5D();
         cell.InitializeParameters(5);
         var tensors = ParameterTensors.Of(cell);
         Assert.Equal(new[] { "weight_ih_l0", "weight_hh_l0", "bias_ih_l0", "bias_hh_l0", "weight_hr_l0" }, tensors.Select(static t => t.Name));
@@ -78,14 +78,14 @@ public sealed class ParameterTensorsTests
 
         foreach (var tensor in tensors)
         {
-            AssertMap(cell.Parameters.ToArray, p => p.CopyTo(cell.Parameters), tensor, Export, Import);
+            AssertMap(() => cell.Parameters.ToArray(), p => p.CopyTo(cell.Parameters), tensor, Export, Import);
         }
     }
 
     [Fact]
     public void The_probe_leaves_the_parameters_bit_for_bit()
     {
-        var cell = new Gru7x13D();
+        IHiddenStateCell<double> cell = new Gru7x13D();
         cell.InitializeParameters(6);
         cell.Parameters[3] = -0.0;
         cell.Parameters[4] = double.Epsilon;
