@@ -11,12 +11,13 @@ namespace Simd.GradCheck;
 /// analytic value a passes when |a − n| ≤ <see cref="AbsoluteTolerance"/> + <see cref="RelativeTolerance"/> · |n|.</para>
 /// <para>Why the defaults (ε = 1e-5, both tolerances 1e-6) fit a loss computed in double: the truncation error of a
 /// central difference is about ε²/6 · |L'''|, 2e-11 for third derivatives of order 1 (smooth activations, softmax and
-/// weights of order 1). Its rounding error is about δ·|L|/ε, where δ is the relative error with which the loss itself
-/// is computed: a double sum of n terms is off by at most about n·2⁻⁵³ relative to Σ|term|, so δ ≲ 1e-12 for
-/// 10⁴ terms, giving 1e-7 · |L|, below 1e-6 while |L| ≲ 10. Both leave a margin of 10 to 10⁵ under the tolerance, while
-/// a wrong or missing gradient term is typically 1e-3 or larger. A smaller ε (PyTorch's gradcheck uses 1e-6) trades
-/// truncation for rounding and suits losses with large third derivatives; for losses much larger than 10 (long
-/// sequences, large batches) scale the loss weights down or raise <see cref="AbsoluteTolerance"/> in proportion.</para>
+/// weights of order 1). Its rounding error is about δ·|L|/ε, where δ is the relative error of the computed loss: for
+/// a double sum of n terms of mixed sign δ is typically √n·2⁻⁵³ (1e-14 for 10⁴ terms) and at worst n·2⁻⁵³ (1e-12),
+/// so the rounding error is typically 1e-9·|L| and at worst 1e-7·|L|: under the absolute tolerance for |L| up to 10
+/// even in the worst case, and up to about 1000 typically. A wrong or missing gradient term is typically 1e-3 or
+/// larger, far above. A smaller ε (PyTorch's gradcheck uses 1e-6) trades truncation for rounding and suits losses with
+/// large third derivatives; for much larger losses (long sequences, big batches) scale the loss weights down or raise
+/// <see cref="AbsoluteTolerance"/> in proportion.</para>
 /// </remarks>
 public sealed record GradientCheckOptions
 {
