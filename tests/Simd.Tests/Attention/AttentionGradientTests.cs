@@ -5,8 +5,8 @@ using FsCheck.Fluent;
 using FsCheck.Xunit;
 using Simd.Tests.Support;
 using Xunit;
+using Simd.GradCheck;
 using static Simd.Tests.Support.AttentionData;
-using static Simd.Tests.Support.AttentionGradients;
 
 namespace Simd.Tests;
 
@@ -21,11 +21,17 @@ public static class AttentionGradientArbitraries
 /// <summary>
 /// Backward passes of every double attention cell against central finite differences of its own forward pass (whose
 /// agreement with the reference is tested separately), for sampled coordinates of every parameter tensor and of the
-/// queries, keys and values; masked positions must get exactly zero gradient.
+/// queries, keys and values; masked positions must get exactly zero gradient. The losses are L = Σ ⟨G, output⟩ with
+/// random G, so their gradients are exactly what the backward passes compute from G.
 /// </summary>
 public sealed class AttentionGradientTests
 {
-    private const int CoordinatesPerTensor = 4;
+    // Central differences with step 1e-5 in double: truncation ≈ ε²/6·|L'''| (≲ 1e-9 for these smooth losses with
+    // O(1) weights) and rounding ≈ 1e-16·|L|/ε (≲ 1e-9 for |L| ≲ 1e2). 1e-6 absolute plus 1e-6 relative leaves a wide
+    // margin over both and still catches a wrong or missing term, which is O(1e-2) or larger here. Eight distinct
+    // coordinates of every tensor and input (all of a shorter one) are checked.
+    private static GradientCheckOptions Options(int seed) =>
+        new() { Epsilon = 1e-5, AbsoluteTolerance = 1e-6, RelativeTolerance = 1e-6, ElementsPerSegment = 8, Seed = seed };
 
     [Property(Arbitrary = new[] { typeof(AttentionGradientArbitraries) }, MaxTest = 60)]
     public void Single_head_decoder_gradients_equal_central_finite_differences(SingleHeadCase c)
@@ -67,33 +73,17 @@ public sealed class AttentionGradientTests
         var valueGradient = AttentionForwardTests.Filled(B * T * V, double.NaN);
         cell.PrepareBackward(workspace, keyGradient, valueGradient, parameterGradients);
 
-        double Loss() => DecoderLoss(cell, T, B, keys, values, c.Lengths, queries, contextGradients);
-        var parameters = cell.Parameters.ToArray();
-        foreach (var name in cell.ParameterNames)
+        // The parameter gradients started at `start`: what the backward passes added is the gradient.
+        var check = new GradientCheck().AddParameters(cell, parameterGradients.Zip(start, static (g, g0) => g - g0).ToArray());
+        for (var s = 0; s < steps; s++)
         {
-            var offset = cell.ParameterOffset(name);
-            foreach (var i in Sample(random, cell.ParameterLength(name)))
-            {
-                var at = offset + i;
-                var numeric = Numeric(v => { parameters.CopyTo(cell.Parameters); cell.Parameters[at] = v; return Loss(); }, parameters[at]);
-                parameters.CopyTo(cell.Parameters);
-                Compare(parameterGradients[at] - start[at], numeric, $"{name}[{i}] ({what})");
-            }
+            check.Add($"query{s}", queries[s], queryGradients[s], [B, Q]);
         }
 
-        for (var n = 0; n < 6; n++)
-        {
-            var s = random.Next(steps);
-            var i = random.Next(B * Q);
-            var q = queries[s];
-            var original = q[i];
-            var numeric = Numeric(v => { q[i] = v; return Loss(); }, original);
-            q[i] = original;
-            Compare(queryGradients[s][i], numeric, $"query{s}[{i}] ({what})");
-        }
-
-        CompareInputs(keys, keyGradient, Loss, random, "keys", what);
-        CompareInputs(values, valueGradient, Loss, random, "values", what);
+        check.Add("keys", keys, keyGradient, [B, T, K])
+            .Add("values", values, valueGradient, [B, T, V])
+            .Run(() => DecoderLoss(cell, T, B, keys, values, c.Lengths, queries, contextGradients), Options(c.Seed))
+            .AssertPasses(what);
 
         // Padding keys and values, and every sample without valid keys, get exactly zero gradient.
         for (var b = 0; b < B; b++)
@@ -134,23 +124,13 @@ public sealed class AttentionGradientTests
         var valueGradient = AttentionForwardTests.Filled(value.Length, double.NaN);
         cell.Backward(workspace, outputGradient, queryGradient, keyGradient, valueGradient, parameterGradients);
 
-        double Loss() => MultiHeadLoss(cell, Tq, Tk, B, query, key, value, c.KeyLengths, c.Causal, outputGradient);
-        var parameters = cell.Parameters.ToArray();
-        foreach (var name in cell.ParameterNames)
-        {
-            var offset = cell.ParameterOffset(name);
-            foreach (var i in Sample(random, cell.ParameterLength(name)))
-            {
-                var at = offset + i;
-                var numeric = Numeric(v => { parameters.CopyTo(cell.Parameters); cell.Parameters[at] = v; return Loss(); }, parameters[at]);
-                parameters.CopyTo(cell.Parameters);
-                Compare(parameterGradients[at] - start[at], numeric, $"{name}[{i}] ({what})");
-            }
-        }
-
-        CompareInputs(query, queryGradient, Loss, random, "query", what);
-        CompareInputs(key, keyGradient, Loss, random, "key", what);
-        CompareInputs(value, valueGradient, Loss, random, "value", what);
+        new GradientCheck()
+            .AddParameters(cell, parameterGradients.Zip(start, static (g, g0) => g - g0).ToArray())
+            .Add("query", query, queryGradient, [B, Tq, E])
+            .Add("key", key, keyGradient, [B, Tk, E])
+            .Add("value", value, valueGradient, [B, Tk, E])
+            .Run(() => MultiHeadLoss(cell, Tq, Tk, B, query, key, value, c.KeyLengths, c.Causal, outputGradient), Options(c.Seed))
+            .AssertPasses(what);
 
         for (var b = 0; b < B; b++)
         {
@@ -179,22 +159,48 @@ public sealed class AttentionGradientTests
         double[] dq = new double[x.Length], dk = new double[x.Length], dv = new double[x.Length];
         cell.Backward(workspace, outputGradient, dq, dk, dv, new double[cell.ParameterCount]);
         var dx = dq.Zip(dk, dv).Select(static g => g.First + g.Second + g.Third).ToArray();
-        CompareInputs(x, dx, () => MultiHeadLoss(cell, T, T, B, x, x, x, c.KeyLengths, true, outputGradient), random, "x", $"{entry}, self-attention, {c}");
+        new GradientCheck()
+            .Add("x", x, dx, [B, T, E])
+            .Run(() => MultiHeadLoss(cell, T, T, B, x, x, x, c.KeyLengths, true, outputGradient), Options(c.Seed))
+            .AssertPasses($"{entry}, self-attention, {c}");
     }
 
-    /// <summary>Every index of a short tensor, else a few random ones.</summary>
-    private static int[] Sample(Random random, int length) =>
-        length <= CoordinatesPerTensor ? Enumerable.Range(0, length).ToArray() : Enumerable.Range(0, CoordinatesPerTensor).Select(_ => random.Next(length)).ToArray();
-
-    private static void CompareInputs(double[] input, double[] gradient, Func<double> loss, Random random, string name, string what)
+    /// <summary>L = Σ_s ⟨G_s, context_s⟩ of a decoder whose steps share one Prepare of the memory.</summary>
+    private static double DecoderLoss(
+        ISingleHeadAttention<double> cell, int keyCount, int batch, double[] keys, double[] values, int[] lengths, double[][] queries, double[][] contextGradients)
     {
-        foreach (var i in Sample(random, input.Length).Concat(Sample(random, input.Length)))
+        var workspace = cell.CreateWorkspace(keyCount, batch);
+        cell.Prepare(keyCount, batch, keys, values, lengths, workspace);
+        var context = new double[batch * cell.ValueSize];
+        var loss = 0.0;
+        for (var s = 0; s < queries.Length; s++)
         {
-            var original = input[i];
-            var numeric = Numeric(v => { input[i] = v; return loss(); }, original);
-            input[i] = original;
-            Compare(gradient[i], numeric, $"{name}[{i}] ({what})");
+            cell.Step(queries[s], workspace, context, Span<double>.Empty);
+            loss += Dot(context, contextGradients[s]);
         }
+
+        return loss;
+    }
+
+    /// <summary>L = ⟨G, output⟩ of one multi-head forward pass.</summary>
+    private static double MultiHeadLoss(
+        IMultiHeadAttention<double> cell, int queryCount, int keyCount, int batch, double[] query, double[] key, double[] value, int[] keyLengths, bool causal, double[] outputGradient)
+    {
+        var workspace = cell.CreateWorkspace(Math.Max(queryCount, keyCount), batch);
+        var output = new double[batch * queryCount * cell.ModelSize];
+        cell.Forward(queryCount, keyCount, batch, query, key, value, keyLengths, causal, output, Span<double>.Empty, workspace);
+        return Dot(output, outputGradient);
+    }
+
+    private static double Dot(ReadOnlySpan<double> a, ReadOnlySpan<double> b)
+    {
+        var sum = 0.0;
+        for (var i = 0; i < a.Length; i++)
+        {
+            sum += a[i] * b[i];
+        }
+
+        return sum;
     }
 
     private static void AssertZero(ReadOnlySpan<double> values, string what)

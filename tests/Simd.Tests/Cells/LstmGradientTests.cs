@@ -1,7 +1,7 @@
 using System;
-using System.Linq;
 using FsCheck;
 using FsCheck.Fluent;
+using Simd.GradCheck;
 using Simd.Tests.Support;
 using Xunit;
 
@@ -16,10 +16,10 @@ public sealed class LstmGradientTests
 {
     // Central differences with step 1e-5 in double: truncation error ≈ ε²/6·|L'''| (≤ 1e-9 here) and rounding
     // ≈ 1e-16·|L|/ε (≤ 1e-8 for |L| ≲ 1e3). 1e-6 absolute plus 1e-6 relative leaves a wide margin over both while
-    // still catching any wrong term (those are O(1e-2) and larger).
-    private const double Epsilon = 1e-5;
-    private const double AbsoluteTolerance = 1e-6;
-    private const double RelativeTolerance = 1e-6;
+    // still catching any wrong term (those are O(1e-2) and larger). Ten distinct elements of every tensor
+    // (weight_ih, weight_hh, bias_ih, bias_hh, by PyTorch index), of the inputs and of both initial states are checked.
+    private static GradientCheckOptions Options(int seed) =>
+        new() { Epsilon = 1e-5, AbsoluteTolerance = 1e-6, RelativeTolerance = 1e-6, ElementsPerSegment = 10, Seed = seed };
 
     private static Arbitrary<(int Steps, int Batch, int Seed)> Cases() =>
         Arb.From(
@@ -64,70 +64,8 @@ public sealed class LstmGradientTests
     private static void GradientsMatch(ILstmCell<double> cell, LstmCase c, int seed)
     {
         c.Load(cell);
-        var analytic = Analytic(cell, c);
-        var random = new Random(seed);
-        var parameters = cell.Parameters.ToArray();
-
-        // Every parameter kind is sampled: weight_ih, weight_hh and both biases, by PyTorch index.
-        for (var n = 0; n < 24; n++)
-        {
-            var row = random.Next(4 * c.H);
-            var index = (n % 4) switch
-            {
-                0 => cell.WeightIndex(row, random.Next(c.I)),
-                1 => cell.WeightIndex(row, c.I + random.Next(c.H)),
-                2 => cell.BiasIhIndex(row),
-                _ => cell.BiasHhIndex(row),
-            };
-            var numeric = Numeric(v => { parameters.CopyTo(cell.Parameters); cell.Parameters[index] = v; return Loss(cell, c, c.Inputs, c.Hidden0, c.Cell0); }, parameters[index]);
-            Compare(analytic.Parameters[index], numeric, $"parameter {index} (row {row})", c);
-        }
-
-        parameters.CopyTo(cell.Parameters);
-        foreach (var (name, values, gradient) in new[] { ("x", c.Inputs, analytic.Inputs), ("h0", c.Hidden0, analytic.Hidden0), ("c0", c.Cell0, analytic.Cell0) })
-        {
-            for (var n = 0; n < 10; n++)
-            {
-                var index = random.Next(values.Length);
-                var numeric = Numeric(
-                    v =>
-                    {
-                        var copy = (double[])values.Clone();
-                        copy[index] = v;
-                        return Loss(
-                            cell,
-                            c,
-                            name == "x" ? copy : c.Inputs,
-                            name == "h0" ? copy : c.Hidden0,
-                            name == "c0" ? copy : c.Cell0);
-                    },
-                    values[index]);
-                Compare(gradient[index], numeric, $"{name}[{index}]", c);
-            }
-        }
+        CellGradientCheck.CheckCell(cell, c.Steps, c.Batch, c.Inputs, c.Hidden0, c.Cell0, Options(seed)).AssertPasses(c.ToString());
     }
-
-    private static double Numeric(Func<double, double> loss, double at) =>
-        (loss(at + Epsilon) - loss(at - Epsilon)) / (2 * Epsilon);
-
-    private static void Compare(double analytic, double numeric, string what, LstmCase c)
-    {
-        var tolerance = AbsoluteTolerance + (RelativeTolerance * Math.Abs(numeric));
-        Assert.True(
-            Math.Abs(analytic - numeric) <= tolerance,
-            $"d L / d {what}: analytic {analytic:R} vs finite difference {numeric:R} ({c})");
-    }
-
-    private static double Loss(ILstmCell<double> cell, LstmCase c, double[] inputs, double[] h0, double[] c0)
-    {
-        var h = (double[])h0.Clone();
-        var cs = (double[])c0.Clone();
-        var outputs = new double[c.Steps * c.Batch * c.H];
-        cell.Forward(c.Steps, c.Batch, inputs, h, cs, outputs, tape: null);
-        return Dot(outputs, c.OutputGradients) + Dot(h, c.FinalHiddenGradient) + Dot(cs, c.FinalCellGradient);
-    }
-
-    private static double Dot(double[] a, double[] b) => a.Zip(b, static (x, y) => x * y).Sum();
 
     private static (double[] Parameters, double[] Inputs, double[] Hidden0, double[] Cell0) Analytic(ILstmCell<double> cell, LstmCase c)
     {
