@@ -149,7 +149,7 @@ internal static class AttentionApi
         w.Line("private static global::System.ArgumentException SimdUnknownTensor(string name) =>");
         w.Line($"    new global::System.ArgumentException(\"'\" + name + \"' is not a tensor of {spec.TypeName.Replace("@", string.Empty)}; use one of: {string.Join(", ", tensors.Select(static t => t.Name))}.\", nameof(name));");
         w.Line();
-        w.Line($"int global::Simd.IAttentionCell<{e}>.ParameterCount => ParameterCount;");
+        w.Line($"int global::Simd.IParameterized<{e}>.ParameterCount => ParameterCount;");
     }
 
     /// <summary>For tensors stored transposed, emits the transposing copy between the PyTorch shape and the storage.</summary>

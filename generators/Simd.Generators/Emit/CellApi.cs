@@ -15,7 +15,7 @@ internal static class CellApi
         var iface = $"global::Simd.IRecurrentCell<{element}>";
         w.Line($"int {iface}.InputSize => InputSize;");
         w.Line($"int {iface}.HiddenSize => HiddenSize;");
-        w.Line($"int {iface}.ParameterCount => ParameterCount;");
+        w.Line($"int global::Simd.IParameterized<{element}>.ParameterCount => ParameterCount;");
         w.Line($"int {iface}.WeightIndex(int row, int column) => WeightIndex(row, column);");
         w.Line($"int {iface}.BiasIhIndex(int row) => BiasIhIndex(row);");
         w.Line($"int {iface}.BiasHhIndex(int row) => BiasHhIndex(row);");

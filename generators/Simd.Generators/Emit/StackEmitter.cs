@@ -608,7 +608,7 @@ internal sealed class StackEmitter
         w.Line($"int {iface}.OutputSize => OutputSize;");
         w.Line($"int {iface}.Layers => Layers;");
         w.Line($"int {iface}.Directions => Directions;");
-        w.Line($"int {iface}.ParameterCount => ParameterCount;");
+        w.Line($"int global::Simd.IParameterized<{e}>.ParameterCount => ParameterCount;");
         w.Line($"global::System.Collections.Generic.IReadOnlyList<string> {iface}.PyTorchParameterNames => SimdNames;");
         w.Line($"int {iface}.PyTorchParameterLength(string name) => PyTorchParameterLength(name);");
         w.Line($"global::Simd.Tape<{e}> {iface}.CreateTape(int maxSteps, int maxBatch) => CreateTape(maxSteps, maxBatch);");

@@ -8,22 +8,16 @@ namespace Simd;
 /// <see cref="ParameterNames"/> order), import and export by name, and seeded initialisation.
 /// </summary>
 /// <remarks>
-/// Each tensor's block in <see cref="Parameters"/> (and in every parameter-gradient span) is row-major, except the two
+/// Each tensor's block in <see cref="IParameterized{T}.Parameters"/> (and in every parameter-gradient span) is row-major, except the two
 /// weight matrices of multi-head attention (<c>in_proj_weight</c>, <c>out_proj.weight</c>), which are stored transposed
 /// (input-major) so that every projection is a weighted sum of contiguous rows. <see cref="ImportParameter"/> and
 /// <see cref="ExportParameter"/> always use the row-major PyTorch shapes.
 /// </remarks>
 /// <typeparam name="T">Element type: <see cref="float"/> or <see cref="double"/>.</typeparam>
-public interface IAttentionCell<T>
+public interface IAttentionCell<T> : IParameterized<T>
     where T : unmanaged
 {
-    /// <summary>Number of parameters.</summary>
-    int ParameterCount { get; }
-
-    /// <summary>All parameters: the tensors of <see cref="ParameterNames"/>, in that order (see the remarks for their layout).</summary>
-    Span<T> Parameters { get; }
-
-    /// <summary>The tensor names, in the order they are stored in <see cref="Parameters"/>.</summary>
+    /// <summary>The tensor names, in the order they are stored in <see cref="IParameterized{T}.Parameters"/>.</summary>
     IReadOnlyList<string> ParameterNames { get; }
 
     /// <summary>Element count of the tensor called <paramref name="name"/>.</summary>
@@ -31,7 +25,7 @@ public interface IAttentionCell<T>
     /// <returns>Its element count.</returns>
     int ParameterLength(string name);
 
-    /// <summary>Offset of the tensor called <paramref name="name"/> in <see cref="Parameters"/>.</summary>
+    /// <summary>Offset of the tensor called <paramref name="name"/> in <see cref="IParameterized{T}.Parameters"/>.</summary>
     /// <param name="name">One of <see cref="ParameterNames"/>.</param>
     /// <returns>Its offset.</returns>
     int ParameterOffset(string name);
@@ -48,7 +42,7 @@ public interface IAttentionCell<T>
 
     /// <summary>
     /// Copies the tensor called <paramref name="name"/>, in its row-major PyTorch shape, out of any span in this cell's
-    /// parameter layout: <see cref="Parameters"/> or a parameter-gradient span filled by a backward pass.
+    /// parameter layout: <see cref="IParameterized{T}.Parameters"/> or a parameter-gradient span filled by a backward pass.
     /// </summary>
     /// <param name="source">ParameterCount long, in this cell's parameter layout.</param>
     /// <param name="name">One of <see cref="ParameterNames"/>.</param>

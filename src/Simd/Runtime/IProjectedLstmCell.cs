@@ -16,7 +16,7 @@ public interface IProjectedLstmCell<T> : ILstmCell<T>
     /// <summary>P: rows of W_hr and length of h.</summary>
     int ProjectionSize { get; }
 
-    /// <summary>Index in <see cref="IRecurrentCell{T}.Parameters"/> of PyTorch's <c>weight_hr[row, column]</c>.</summary>
+    /// <summary>Index in <see cref="IParameterized{T}.Parameters"/> of PyTorch's <c>weight_hr[row, column]</c>.</summary>
     /// <param name="row">Output element, 0..P−1.</param>
     /// <param name="column">Cell unit, 0..H−1.</param>
     /// <returns>The index.</returns>

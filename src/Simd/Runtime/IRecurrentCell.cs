@@ -8,7 +8,7 @@ namespace Simd;
 /// shape-specialized and inlinable.
 /// </summary>
 /// <typeparam name="T">Element type: <see cref="float"/> or <see cref="double"/>.</typeparam>
-public interface IRecurrentCell<T>
+public interface IRecurrentCell<T> : IParameterized<T>
     where T : unmanaged
 {
     /// <summary>Length of each input vector.</summary>
@@ -24,24 +24,18 @@ public interface IRecurrentCell<T>
     /// </summary>
     int OutputSize => HiddenSize;
 
-    /// <summary>Number of parameters (PyTorch's count: two weight matrices and two biases, plus W_hr for a projected LSTM).</summary>
-    int ParameterCount { get; }
-
-    /// <summary>The parameters in the cell's SIMD layout.</summary>
-    Span<T> Parameters { get; }
-
-    /// <summary>Index in <see cref="Parameters"/> of PyTorch's weight at (gate row, column); columns ≥ InputSize address <c>weight_hh</c> (<see cref="OutputSize"/> columns).</summary>
+    /// <summary>Index in <see cref="IParameterized{T}.Parameters"/> of PyTorch's weight at (gate row, column); columns ≥ InputSize address <c>weight_hh</c> (<see cref="OutputSize"/> columns).</summary>
     /// <param name="row">Gate row in PyTorch order (for the LSTM: i, f, g, o blocks of HiddenSize rows).</param>
     /// <param name="column">Column of <c>[weight_ih | weight_hh]</c>.</param>
     /// <returns>The index.</returns>
     int WeightIndex(int row, int column);
 
-    /// <summary>Index in <see cref="Parameters"/> of <c>bias_ih[row]</c>.</summary>
+    /// <summary>Index in <see cref="IParameterized{T}.Parameters"/> of <c>bias_ih[row]</c>.</summary>
     /// <param name="row">Gate row in PyTorch order.</param>
     /// <returns>The index.</returns>
     int BiasIhIndex(int row);
 
-    /// <summary>Index in <see cref="Parameters"/> of <c>bias_hh[row]</c>.</summary>
+    /// <summary>Index in <see cref="IParameterized{T}.Parameters"/> of <c>bias_hh[row]</c>.</summary>
     /// <param name="row">Gate row in PyTorch order.</param>
     /// <returns>The index.</returns>
     int BiasHhIndex(int row);

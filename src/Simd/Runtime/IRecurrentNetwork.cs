@@ -9,7 +9,7 @@ namespace Simd;
 /// <c>bias_hh_l1_reverse</c>, …) for import and export.
 /// </summary>
 /// <typeparam name="T">Element type: <see cref="float"/> or <see cref="double"/>.</typeparam>
-public interface IRecurrentNetwork<T>
+public interface IRecurrentNetwork<T> : IParameterized<T>
     where T : unmanaged
 {
     /// <summary>Length of each input vector of the first layer.</summary>
@@ -29,12 +29,6 @@ public interface IRecurrentNetwork<T>
 
     /// <summary>1, or 2 when bidirectional.</summary>
     int Directions { get; }
-
-    /// <summary>Number of parameters over all layers and directions (PyTorch's count).</summary>
-    int ParameterCount { get; }
-
-    /// <summary>All parameters, layer by layer (forward direction before reverse), each in its cell's SIMD layout.</summary>
-    Span<T> Parameters { get; }
 
     /// <summary>PyTorch's tensor names for this network, in PyTorch's <c>named_parameters()</c> order.</summary>
     IReadOnlyList<string> PyTorchParameterNames { get; }
