@@ -14,6 +14,7 @@ internal static class WordsExperiment
     private static readonly string[] Words = ["Dog", "scares", "Cat", "Mouse", "."];
     private static readonly int[] Text = [0, 1, 2, 4, 2, 1, 3, 4, 3, 1, 0, 4]; // the three sentences, read in a cycle
     private const int Generated = 11;
+    private const int Period = 4;
 
     public static void Run(Options options, Report report)
     {
@@ -57,7 +58,7 @@ internal static class WordsExperiment
         var zeros = new float[batch * h];
         var initialHidden = new float[batch * h];
         var initialCell = new float[batch * h];
-        var tape = lstm.CreateTape(steps, batch);
+        var tape = WordLstm.CreateTape(steps, batch);
         float lossWith = 0, lossWithout = 0;
         var progress = new Progress("3. Dog scares Cat", trainSteps);
         for (var i = 0; i < trainSteps; i++)
@@ -95,7 +96,7 @@ internal static class WordsExperiment
             $"Final training loss (mean cross-entropy, nats): with memory {Report.F(lossWith, "0.000")}, without {Report.F(lossWithout, "0.000")}. " +
             $"The lowest loss a memoryless model can reach here is {Report.F(BigramFloor(), "0.000")} (after \"scares\" and after \".\" each of two or three words is equally likely).");
         report.Line();
-        report.Line("Greedy generation of 11 words from each start word:");
+        report.Line("Greedy generation of 11 words after each start word (the LSTM is first fed \".\", so the start word begins a sentence; the memoryless model cannot use that):");
         report.Line();
         report.Line("| start | with memory (LSTM) | without memory |");
         report.Line("|---|---|---|");
@@ -117,6 +118,9 @@ internal static class WordsExperiment
         var h = new float[WordLstm.HiddenSize];
         var c = new float[WordLstm.HiddenSize];
         var logits = new float[Words.Length];
+        // Prime with the sentence boundary: after "." the start word is a sentence's subject, as in the text.
+        embedding.Forward([Period], x);
+        lstm.Step(x, h, c);
         int token = start;
         for (var i = 0; i < Generated; i++)
         {
