@@ -18,7 +18,7 @@ internal static class AttentionExperiment
 
     public static void Run(Options options, Report report)
     {
-        int maxLength = options.Quick ? 8 : 20, trainSteps = options.Steps(1000, 40);
+        int maxLength = options.Quick ? 8 : 20, trainSteps = options.Steps(2500, 40);
         var lengths = Enumerable.Range(0, ((maxLength - MinLength) / 2) + 1).Select(i => MinLength + (2 * i)).ToArray();
         var models = new (string Name, EncoderDecoder<float> Model)[]
         {

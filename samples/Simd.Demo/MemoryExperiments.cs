@@ -14,10 +14,13 @@ internal static class MemoryExperiments
     {
         int[] gaps = options.Quick ? [5, 20] : [5, 10, 20, 50, 100];
         int maxSteps = gaps[^1] + 1;
-        var kinds = new (string Name, Func<IRecurrentCell<float>> Create)[] { ("RNN", () => new MemoryRnn()), ("GRU", () => new MemoryGru()), ("LSTM", () => new MemoryLstm()) };
+        var kinds = new (string Name, Func<IRecurrentCell<float>> Create, float? ForgetBias)[]
+        {
+            ("RNN", () => new MemoryRnn(), null), ("GRU", () => new MemoryGru(), null), ("LSTM", () => new MemoryLstm(), null), ("LSTM, forget bias 1", () => new MemoryLstm(), 1f),
+        };
         var accuracy = new double[kinds.Length][];
         var trained = new Dictionary<string, SequenceClassifier>();
-        int trainSteps = options.Steps(300, 20);
+        int trainSteps = options.Steps(1000, 20);
         var tokens = new int[maxSteps * Batch];
         var answers = new int[Batch];
 
@@ -27,7 +30,7 @@ internal static class MemoryExperiments
             for (var g = 0; g < gaps.Length; g++)
             {
                 int gap = gaps[g], steps = gap + 1;
-                var model = new SequenceClassifier(kinds[k].Name, new MemoryEmbedding(), kinds[k].Create(), new MemoryHead(), maxSteps, Batch, seed: 100 + (ulong)g, learningRate: 0.01f);
+                var model = new SequenceClassifier(kinds[k].Name, new MemoryEmbedding(), kinds[k].Create(), new MemoryHead(), maxSteps, Batch, seed: 100 + (ulong)g, learningRate: 0.01f, kinds[k].ForgetBias);
                 var random = new Random(1000 + g);
                 var progress = new Progress($"1. memory: {kinds[k].Name}, gap {gap}", trainSteps);
                 float loss = 0;

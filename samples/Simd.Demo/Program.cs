@@ -1,12 +1,13 @@
 using System;
 using System.Diagnostics;
 using System.Globalization;
+using System.Linq;
 using System.Runtime.Intrinsics;
 
 namespace Simd.Demo;
 
 /// <summary>Command-line options of the tutorial demo.</summary>
-internal sealed record Options(string Output, bool Quick, double Scale)
+internal sealed record Options(string Output, bool Quick, double Scale, string Experiments)
 {
     /// <summary>Training steps for an experiment: its default times <see cref="Scale"/>, or a few for the CI smoke run.</summary>
     public int Steps(int standard, int quick) => Quick ? quick : Math.Max(1, (int)Math.Round(standard * Scale));
@@ -19,7 +20,7 @@ internal sealed record Options(string Output, bool Quick, double Scale)
 public static class Program
 {
     private const string Usage =
-        "usage: Simd.Demo [--out DIR (default report)] [--scale F (training steps × F, default 1)] [--quick (tiny smoke run)]\n" +
+        "usage: Simd.Demo [--out DIR (default report)] [--scale F (training steps × F, default 1)] [--quick (tiny smoke run)] [--only 134 (run some experiments; 2 needs 1)]\n" +
         "       Simd.Demo agents [--frames N] [--agents N] [--per-agent]   (1,000 agents stepped per frame; latency percentiles)";
 
     /// <summary>Runs the demo.</summary>
@@ -35,6 +36,7 @@ public static class Program
         string output = "report";
         bool quick = false;
         double scale = 1;
+        string experiments = "1234";
         for (var a = 0; a < args.Length; a++)
         {
             switch (args[a])
@@ -45,6 +47,9 @@ public static class Program
                 case "--scale" when a + 1 < args.Length && double.TryParse(args[a + 1], NumberStyles.Float, CultureInfo.InvariantCulture, out scale) && scale > 0:
                     a++;
                     break;
+                case "--only" when a + 1 < args.Length && args[a + 1].Length > 0 && args[a + 1].All(c => c is >= '1' and <= '4'):
+                    experiments = args[++a];
+                    break;
                 case "--quick":
                     quick = true;
                     break;
@@ -54,7 +59,7 @@ public static class Program
             }
         }
 
-        var options = new Options(output, quick, scale);
+        var options = new Options(output, quick, scale, experiments);
         var report = new Report(output);
         string path = Vector512.IsHardwareAccelerated ? "Vector512" : Vector256.IsHardwareAccelerated ? "Vector256" : Vector128.IsHardwareAccelerated ? "Vector128" : "scalar";
         Console.WriteLine($"Simd tutorial demo: four experiments, report in '{output}' ({(quick ? "quick smoke run" : $"training steps × {scale.ToString(CultureInfo.InvariantCulture)}")}, SIMD path {path})");
@@ -66,10 +71,24 @@ public static class Program
             $"float32; SIMD path {path}; fixed seeds, so a rerun reproduces it on the same path).");
         report.Line();
 
-        var trained = MemoryExperiments.LongRangeMemory(options, report);
-        MemoryExperiments.VanishingGradients(options, report, trained);
-        WordsExperiment.Run(options, report);
-        AttentionExperiment.Run(options, report);
+        if (experiments.Contains('1', StringComparison.Ordinal))
+        {
+            var trained = MemoryExperiments.LongRangeMemory(options, report);
+            if (experiments.Contains('2', StringComparison.Ordinal))
+            {
+                MemoryExperiments.VanishingGradients(options, report, trained);
+            }
+        }
+
+        if (experiments.Contains('3', StringComparison.Ordinal))
+        {
+            WordsExperiment.Run(options, report);
+        }
+
+        if (experiments.Contains('4', StringComparison.Ordinal))
+        {
+            AttentionExperiment.Run(options, report);
+        }
 
         report.Save();
         Console.WriteLine($"Report written to {System.IO.Path.GetFullPath(output)} (summary.md and 4 charts) in {clock.Elapsed.TotalSeconds:0} s.");

@@ -20,7 +20,7 @@ internal sealed class SequenceClassifier
     private readonly int[] _tokens;
     private int _steps, _batch;
 
-    public SequenceClassifier(string name, IEmbeddingLayer<float> embedding, IRecurrentCell<float> cell, IDenseLayer<float> head, int maxSteps, int maxBatch, ulong seed, float learningRate)
+    public SequenceClassifier(string name, IEmbeddingLayer<float> embedding, IRecurrentCell<float> cell, IDenseLayer<float> head, int maxSteps, int maxBatch, ulong seed, float learningRate, float? forgetBias = null)
     {
         Name = name;
         _embedding = embedding;
@@ -29,6 +29,16 @@ internal sealed class SequenceClassifier
         embedding.InitializeParameters(seed);
         cell.InitializeParameters(seed + 1);
         head.InitializeParameters(seed + 2);
+        if (forgetBias is float bias && cell is ILstmCell<float>)
+        {
+            // Jozefowicz et al. (2015): start the forget gate open, so the cell state (and its gradient) is carried
+            // across many steps from the first update on. PyTorch's default leaves it near sigmoid(0) = 0.5.
+            for (var unit = 0; unit < cell.HiddenSize; unit++)
+            {
+                cell.Parameters[cell.BiasIhIndex(cell.HiddenSize + unit)] = bias;
+                cell.Parameters[cell.BiasHhIndex(cell.HiddenSize + unit)] = 0;
+            }
+        }
         _tape = cell.CreateTape(maxSteps, maxBatch);
         _parameters = new ParameterSet<float>().Add("embedding", embedding).Add("cell", cell).Add("head", head);
         _optimizer = new Adam<float>(_parameters, learningRate);
