@@ -39,6 +39,8 @@ public sealed partial class CellGenerator : IIncrementalGenerator
         RegisterAttention(context, AdditiveAttentionAttributeName, AttentionKind.Additive);
         RegisterAttention(context, LuongAttentionAttributeName, AttentionKind.LuongGeneral);
         RegisterAttention(context, MultiHeadAttentionAttributeName, AttentionKind.MultiHead);
+        RegisterLayer(context, DenseAttributeName, LayerKind.Dense);
+        RegisterLayer(context, EmbeddingAttributeName, LayerKind.Embedding);
     }
 
     /// <summary>

@@ -31,6 +31,48 @@ public static class Initialization
         }
     }
 
+    /// <summary>Fills <paramref name="destination"/> with independent draws from N(0, 1) (PyTorch's <c>nn.Embedding</c> initialisation).</summary>
+    /// <param name="destination">Values to overwrite.</param>
+    /// <param name="seed">Seed of the SplitMix64 sequence.</param>
+    public static void FillNormal(Span<float> destination, ulong seed)
+    {
+        var state = seed;
+        for (var i = 0; i < destination.Length; i += 2)
+        {
+            var (first, second) = NextNormalPair(ref state);
+            destination[i] = (float)first;
+            if (i + 1 < destination.Length)
+            {
+                destination[i + 1] = (float)second;
+            }
+        }
+    }
+
+    /// <summary>Fills <paramref name="destination"/> with independent draws from N(0, 1) (PyTorch's <c>nn.Embedding</c> initialisation).</summary>
+    /// <param name="destination">Values to overwrite.</param>
+    /// <param name="seed">Seed of the SplitMix64 sequence.</param>
+    public static void FillNormal(Span<double> destination, ulong seed)
+    {
+        var state = seed;
+        for (var i = 0; i < destination.Length; i += 2)
+        {
+            var (first, second) = NextNormalPair(ref state);
+            destination[i] = first;
+            if (i + 1 < destination.Length)
+            {
+                destination[i + 1] = second;
+            }
+        }
+    }
+
+    /// <summary>Box–Muller: two independent standard normals from two uniforms; 1 − u keeps the logarithm's argument in (0, 1].</summary>
+    private static (double First, double Second) NextNormalPair(ref ulong state)
+    {
+        var radius = Math.Sqrt(-2 * Math.Log(1 - NextUnit(ref state)));
+        var angle = 2 * Math.PI * NextUnit(ref state);
+        return (radius * Math.Cos(angle), radius * Math.Sin(angle));
+    }
+
     /// <summary>SplitMix64: a tiny, well-mixed generator whose output depends only on the seed.</summary>
     private static double NextUnit(ref ulong state)
     {
