@@ -46,7 +46,7 @@ internal static class WordsExperiment
         var adamWith = new Adam<float>(withMemory, 0.02f);
         var adamWithout = new Adam<float>(withoutMemory, 0.02f);
 
-        int rows = steps * batch, h = WordLstm.HiddenSize, e = embedding.Dimension, v = Words.Length;
+        int rows = steps * batch, h = WordLstm.HiddenSize, e = WordEmbedding.Dimension, v = Words.Length;
         var embedded = new float[rows * e];
         var hidden = new float[batch * h];
         var cell = new float[batch * h];
@@ -114,7 +114,7 @@ internal static class WordsExperiment
     private static string GenerateWithMemory(WordEmbedding embedding, WordLstm lstm, WordLstmHead head, int start)
     {
         var words = new List<int> { start };
-        var x = new float[embedding.Dimension];
+        var x = new float[WordEmbedding.Dimension];
         var h = new float[WordLstm.HiddenSize];
         var c = new float[WordLstm.HiddenSize];
         var logits = new float[Words.Length];
@@ -137,7 +137,7 @@ internal static class WordsExperiment
     private static string GenerateWithoutMemory(WordEmbedding embedding, WordBigramHead head, int start)
     {
         var words = new List<int> { start };
-        var x = new float[embedding.Dimension];
+        var x = new float[WordEmbedding.Dimension];
         var logits = new float[Words.Length];
         int token = start;
         for (var i = 0; i < Generated; i++)
