@@ -164,10 +164,11 @@ public sealed class EncoderDecoderTests
     public void Attention_model_learns_a_tiny_reversal_task()
     {
         // Reverse 4 symbols out of 5 (token 0 starts the decoder). The loss starts near ln 6 ≈ 1.79 (uniform over 6 classes).
-        // Threshold: mean loss of the last 10 steps below 0.05 within 400 Adam steps (learning rate 0.01, clip 1), i.e.
-        // the correct token gets probability ≳ 95% on average. Seeded; runs on every ISA path, whose float rounding
-        // differs, so the threshold is set well above what was observed (≈ 0.005–0.01) rather than tuned to one path.
-        const int Length = 4, Batch = 16, Steps = 400;
+        // Threshold: mean loss of the last 10 steps below 0.02 within 800 Adam steps (learning rate 0.01, clip 1), i.e.
+        // the correct token gets probability ≳ 98% on average. Seeded; observed 0.0011 on the AVX-512, AVX2 and scalar
+        // paths (whose float rounding differs), so 0.02 leaves a wide margin without admitting a model that has not
+        // learnt the task (at 400 steps it was still 0.08).
+        const int Length = 4, Batch = 16, Steps = 800;
         var model = new EncoderDecoder<float>(new EdSourceEmbedding(), new EdEncoder(), new EdTargetEmbedding(), new EdDecoder(), new EdAttention(), new EdHead(), Length, Length, Batch);
         model.InitializeParameters(5);
         var parameters = model.AddTo(new ParameterSet<float>());
@@ -188,7 +189,7 @@ public sealed class EncoderDecoderTests
         }
 
         Assert.InRange(first, 1.5f, 2.1f);
-        Assert.True(recent < 0.05f, $"mean loss over the last 10 of {Steps} steps: {recent} (first {first})");
+        Assert.True(recent < 0.02f, $"mean loss over the last 10 of {Steps} steps: {recent} (first {first})");
     }
 
     [Fact]
