@@ -200,7 +200,7 @@ public static class LayerMath
 
     private readonly struct ReluOperator : IActivation
     {
-        // x > 0 ? x : 0 keeps NaN as 0 would hide it; selecting on "x < 0" keeps NaN (the comparison is false).
+        // Zero only where x < 0: that comparison is false for NaN, so NaN propagates instead of becoming 0.
         public static T Invoke<T>(T x)
             where T : unmanaged, IFloatingPointIeee754<T>
             => x < T.Zero ? T.Zero : x;
