@@ -9,3 +9,7 @@ public sealed partial class Gru32x64;
 /// <summary>GRU cell, 128 inputs, 256 hidden units (single-step benchmark).</summary>
 [GruCell(128, 256)]
 public sealed partial class Gru128x256;
+
+/// <summary>GRU (64,128), for the sequence peer benchmark.</summary>
+[GruCell(64, 128)]
+public sealed partial class Gru64x128;

@@ -24,17 +24,20 @@ internal static class OnnxModels
             parameters.WeightIh, parameters.WeightHh, parameters.BiasIh, parameters.BiasHh);
 
     /// <summary>
-    /// One ONNX GRU node with linear_before_reset = 1 (PyTorch's and Simd's reset-after GRU). Inputs X and initial_h;
-    /// output Y_h [1, B, H].
+    /// One ONNX GRU node with linear_before_reset = 1 (PyTorch's and Simd's reset-after GRU). Inputs X [T, B, I] and
+    /// initial_h; output Y_h [1, B, H], and Y [T, 1, B, H] when <paramref name="sequenceOutput"/>.
     /// </summary>
-    public static byte[] Gru(int inputSize, int hiddenSize, ScalarGru parameters)
-        => Recurrent("GRU", GruBlocks, GateConvention.OnnxGru, 1, 1, inputSize, hiddenSize, false,
+    public static byte[] Gru(int inputSize, int hiddenSize, ScalarGru parameters, int steps = 1, int batch = 1, bool sequenceOutput = false)
+        => Recurrent("GRU", GruBlocks, GateConvention.OnnxGru, steps, batch, inputSize, hiddenSize, sequenceOutput,
             parameters.WeightIh, parameters.WeightHh, parameters.BiasIh, parameters.BiasHh,
             OnnxGraph.Int("linear_before_reset", 1));
 
-    /// <summary>One ONNX RNN node with its default Tanh activation. Inputs X and initial_h; output Y_h [1, B, H].</summary>
-    public static byte[] Rnn(int inputSize, int hiddenSize, ScalarRnn parameters)
-        => Recurrent("RNN", RnnBlocks, null, 1, 1, inputSize, hiddenSize, false,
+    /// <summary>
+    /// One ONNX RNN node with its default Tanh activation. Inputs X [T, B, I] and initial_h; output Y_h [1, B, H], and
+    /// Y [T, 1, B, H] when <paramref name="sequenceOutput"/>.
+    /// </summary>
+    public static byte[] Rnn(int inputSize, int hiddenSize, ScalarRnn parameters, int steps = 1, int batch = 1, bool sequenceOutput = false)
+        => Recurrent("RNN", RnnBlocks, null, steps, batch, inputSize, hiddenSize, sequenceOutput,
             parameters.WeightIh, parameters.WeightHh, parameters.BiasIh, parameters.BiasHh,
             OnnxGraph.Strings("activations", "Tanh"));
 

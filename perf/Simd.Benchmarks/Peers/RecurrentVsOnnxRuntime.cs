@@ -317,3 +317,173 @@ public class LstmSequenceVsOnnxRuntime
     [Benchmark]
     public void TensorPrimitives() => _tensorPrimitives.Forward(Steps, Batch, _inputs, _hiddenTensor, _cellTensor, _outputsTensor);
 }
+
+/// <summary>
+/// Sequence forward of a hidden-state cell (GRU or RNN), T = 64 at (64,128), inference only: the Simd cell's
+/// <c>Forward</c> (tape null, writing all outputs [T, B, H] and the final h), one ONNX Runtime run of a T = 64 model
+/// writing Y and Y_h, and the TensorPrimitives cell stepped per sample. The scalar reference checks all three in
+/// setup (no scalar timing, as for the LSTM). The derived classes only say which cell, reference and model.
+/// </summary>
+public abstract class HiddenStateSequenceVsOnnxRuntime
+{
+    /// <summary>Sequence length T.</summary>
+    public const int Steps = 64;
+
+    /// <summary>Input and hidden size of the cell under test.</summary>
+    protected const int InputSize = 64, HiddenSize = 128;
+
+    private OnnxRuntimePeer _onnxRuntime = null!;
+    private float[] _inputs = null!, _hidden = null!, _outputs = null!, _hiddenTensor = null!, _outputsTensor = null!;
+
+    /// <summary>Batch size B.</summary>
+    [Params(1, 32)]
+    public int Batch { get; set; } = 1;
+
+    /// <summary>Name for the verification messages.</summary>
+    protected abstract string Label { get; }
+
+    /// <summary>Runs the scalar reference over the sequence and checks the other three's outputs and final state against it.</summary>
+    [GlobalSetup]
+    public void Setup()
+    {
+        int b = Batch;
+        byte[] model = InitializeAndBuildModel(b);
+        _inputs = Verify.RandomArray(Steps * b * InputSize, 11);
+        float[] h0 = Verify.RandomArray(b * HiddenSize, 12);
+        (_hidden, _outputs) = ((float[])h0.Clone(), new float[Steps * b * HiddenSize]);
+        (_hiddenTensor, _outputsTensor) = ((float[])h0.Clone(), new float[Steps * b * HiddenSize]);
+
+        _onnxRuntime = new OnnxRuntimePeer(model);
+        _onnxRuntime.Bind("X", false, _inputs, Steps, b, InputSize);
+        _onnxRuntime.Bind("initial_h", false, (float[])h0.Clone(), 1, b, HiddenSize);
+        float[] outputsOnnx = _onnxRuntime.Bind("Y", true, new float[Steps * b * HiddenSize], Steps, 1, b, HiddenSize);
+        float[] hOnnx = _onnxRuntime.Bind("Y_h", true, new float[b * HiddenSize], 1, b, HiddenSize);
+
+        float[] hScalar = (float[])h0.Clone(), outputsScalar = new float[Steps * b * HiddenSize];
+        for (int t = 0; t < Steps; t++)
+        {
+            for (int s = 0; s < b; s++)
+            {
+                ScalarStep(_inputs.AsSpan(((t * b) + s) * InputSize, InputSize), hScalar.AsSpan(s * HiddenSize, HiddenSize));
+            }
+
+            hScalar.CopyTo(outputsScalar, t * b * HiddenSize);
+        }
+
+        Simd();
+        OnnxRuntime();
+        TensorPrimitives();
+        string label = $"{Label} forward T={Steps} 64x128 B={b}";
+        PeerVerify.Close($"{label} outputs", "Simd", _outputs, "scalar", outputsScalar, Verify.StateTolerance);
+        PeerVerify.Close($"{label} h_T", "Simd", _hidden, "scalar", hScalar, Verify.StateTolerance);
+        PeerVerify.Close($"{label} outputs", "ONNX Runtime", outputsOnnx, "scalar", outputsScalar, Verify.StateTolerance);
+        PeerVerify.Close($"{label} h_T", "ONNX Runtime", hOnnx, "scalar", hScalar, Verify.StateTolerance);
+        PeerVerify.Close($"{label} outputs", "TensorPrimitives", _outputsTensor, "scalar", outputsScalar, Verify.StateTolerance);
+    }
+
+    /// <summary>Releases the ONNX Runtime session.</summary>
+    [GlobalCleanup]
+    public void Cleanup() => _onnxRuntime.Dispose();
+
+    /// <summary>Generated cell's <c>Forward</c> with no tape (h carries over between calls; the work does not change).</summary>
+    [Benchmark]
+    public void Simd() => SimdForward(Steps, Batch, _inputs, _hidden, _outputs);
+
+    /// <summary>ONNX Runtime: one <c>RunWithBinding</c> of the T = 64 model.</summary>
+    [Benchmark(Baseline = true)]
+    public void OnnxRuntime() => _onnxRuntime.Run();
+
+    /// <summary>The same sequence written with TensorPrimitives: a step per sample and time step.</summary>
+    [Benchmark]
+    public void TensorPrimitives()
+    {
+        int b = Batch;
+        for (int t = 0; t < Steps; t++)
+        {
+            for (int s = 0; s < b; s++)
+            {
+                TensorPrimitivesStep(_inputs.AsSpan(((t * b) + s) * InputSize, InputSize), _hiddenTensor.AsSpan(s * HiddenSize, HiddenSize));
+            }
+
+            _hiddenTensor.AsSpan(0, b * HiddenSize).CopyTo(_outputsTensor.AsSpan(t * b * HiddenSize));
+        }
+    }
+
+    /// <summary>Seeds the reference, imports its weights into the cell and the TensorPrimitives cell, and returns the ONNX model.</summary>
+    /// <param name="batch">B.</param>
+    /// <returns>The serialized ONNX model.</returns>
+    protected abstract byte[] InitializeAndBuildModel(int batch);
+
+    /// <summary>One step of the scalar reference.</summary>
+    /// <param name="input">x.</param><param name="hidden">h, updated.</param>
+    protected abstract void ScalarStep(ReadOnlySpan<float> input, Span<float> hidden);
+
+    /// <summary>One step of the TensorPrimitives cell.</summary>
+    /// <param name="input">x.</param><param name="hidden">h, updated.</param>
+    protected abstract void TensorPrimitivesStep(ReadOnlySpan<float> input, Span<float> hidden);
+
+    /// <summary>The generated cell's tapeless sequence forward.</summary>
+    /// <param name="steps">T.</param><param name="batch">B.</param><param name="inputs">[T, B, I].</param>
+    /// <param name="hidden">[B, H], h_0 in, h_T out.</param><param name="outputs">[T, B, H].</param>
+    protected abstract void SimdForward(int steps, int batch, float[] inputs, float[] hidden, float[] outputs);
+}
+
+/// <summary>GRU sequence forward (reset after; ONNX linear_before_reset = 1), T = 64 at (64,128).</summary>
+[MemoryDiagnoser]
+public class GruSequenceVsOnnxRuntime : HiddenStateSequenceVsOnnxRuntime
+{
+    private readonly ScalarGru _scalar = new(InputSize, HiddenSize);
+    private readonly Gru64x128 _cell = new();
+    private TensorPrimitivesGru _tensorPrimitives = null!;
+
+    /// <inheritdoc />
+    protected override string Label => "GRU";
+
+    /// <inheritdoc />
+    protected override byte[] InitializeAndBuildModel(int batch)
+    {
+        _scalar.Initialize(17);
+        _cell.ImportPyTorch(_scalar.WeightIh, _scalar.WeightHh, _scalar.BiasIh, _scalar.BiasHh);
+        _tensorPrimitives = new TensorPrimitivesGru(_scalar);
+        return OnnxModels.Gru(InputSize, HiddenSize, _scalar, Steps, batch, sequenceOutput: true);
+    }
+
+    /// <inheritdoc />
+    protected override void ScalarStep(ReadOnlySpan<float> input, Span<float> hidden) => _scalar.Step(input, hidden);
+
+    /// <inheritdoc />
+    protected override void TensorPrimitivesStep(ReadOnlySpan<float> input, Span<float> hidden) => _tensorPrimitives.Step(input, hidden);
+
+    /// <inheritdoc />
+    protected override void SimdForward(int steps, int batch, float[] inputs, float[] hidden, float[] outputs) => _cell.Forward(steps, batch, inputs, hidden, outputs, null);
+}
+
+/// <summary>Vanilla RNN (tanh) sequence forward, T = 64 at (64,128).</summary>
+[MemoryDiagnoser]
+public class RnnSequenceVsOnnxRuntime : HiddenStateSequenceVsOnnxRuntime
+{
+    private readonly ScalarRnn _scalar = new(InputSize, HiddenSize);
+    private readonly Rnn64x128 _cell = new();
+    private TensorPrimitivesRnn _tensorPrimitives = null!;
+
+    /// <inheritdoc />
+    protected override string Label => "RNN";
+
+    /// <inheritdoc />
+    protected override byte[] InitializeAndBuildModel(int batch)
+    {
+        _scalar.Initialize(19);
+        _cell.ImportPyTorch(_scalar.WeightIh, _scalar.WeightHh, _scalar.BiasIh, _scalar.BiasHh);
+        _tensorPrimitives = new TensorPrimitivesRnn(_scalar);
+        return OnnxModels.Rnn(InputSize, HiddenSize, _scalar, Steps, batch, sequenceOutput: true);
+    }
+
+    /// <inheritdoc />
+    protected override void ScalarStep(ReadOnlySpan<float> input, Span<float> hidden) => _scalar.Step(input, hidden);
+
+    /// <inheritdoc />
+    protected override void TensorPrimitivesStep(ReadOnlySpan<float> input, Span<float> hidden) => _tensorPrimitives.Step(input, hidden);
+
+    /// <inheritdoc />
+    protected override void SimdForward(int steps, int batch, float[] inputs, float[] hidden, float[] outputs) => _cell.Forward(steps, batch, inputs, hidden, outputs, null);
+}
