@@ -8,16 +8,9 @@ namespace Simd.Training;
 /// m = β₁m + (1−β₁)g, v = β₂v + (1−β₂)g², θ = θ − η (m / (1−β₁ᵗ)) / (√(v / (1−β₂ᵗ)) + ε).
 /// </summary>
 /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
-public sealed class Adam<T> : Optimizer<T>
+public sealed class Adam<T> : AdaptiveMomentOptimizer<T>
     where T : unmanaged, IFloatingPointIeee754<T>
 {
-    private readonly T _beta1;
-    private readonly T _beta2;
-    private readonly T _epsilon;
-    private readonly T _weightDecay;
-    private readonly T[][] _firstMoments;
-    private readonly T[][] _secondMoments;
-
     /// <summary>Creates the optimizer with PyTorch's defaults: β₁ = 0.9, β₂ = 0.999, ε = 1e-8, no weight decay.</summary>
     /// <param name="parameters">The modules and gradients to update.</param>
     /// <param name="learningRate">η, at least 0.</param>
@@ -34,40 +27,7 @@ public sealed class Adam<T> : Optimizer<T>
     /// <param name="epsilon">ε &gt; 0 (PyTorch: 1e-8).</param>
     /// <param name="weightDecay">λ ≥ 0, L2 penalty added to the gradient.</param>
     public Adam(ParameterSet<T> parameters, T learningRate, T beta1, T beta2, T epsilon, T weightDecay = default)
-        : base(parameters, learningRate)
+        : base(parameters, learningRate, beta1, beta2, epsilon, weightDecay, decoupled: false)
     {
-        RequireUnitInterval(beta1, nameof(beta1));
-        RequireUnitInterval(beta2, nameof(beta2));
-        RequireNonNegative(weightDecay, nameof(weightDecay));
-        if (!(epsilon > T.Zero) || !T.IsFinite(epsilon))
-        {
-            throw new ArgumentOutOfRangeException(nameof(epsilon), epsilon, $"'{nameof(epsilon)}' must be positive and finite; got {epsilon}.");
-        }
-
-        _beta1 = beta1;
-        _beta2 = beta2;
-        _epsilon = epsilon;
-        _weightDecay = weightDecay;
-        _firstMoments = new T[ModuleCount][];
-        _secondMoments = new T[ModuleCount][];
-        for (var m = 0; m < ModuleCount; m++)
-        {
-            _firstMoments[m] = new T[parameters.Module(m).ParameterCount];
-            _secondMoments[m] = new T[parameters.Module(m).ParameterCount];
-        }
-    }
-
-    /// <summary>Steps taken so far (t of the bias corrections).</summary>
-    public long Steps { get; private set; }
-
-    /// <inheritdoc />
-    public override void Step()
-    {
-        Steps++;
-        var rule = AdamRule<T>.Step(Steps, LearningRate, _beta1, _beta2, _epsilon, l2WeightDecay: _weightDecay, decoupledWeightDecay: T.Zero);
-        for (var m = 0; m < ModuleCount; m++)
-        {
-            ParameterUpdate.Run(rule, Parameters.Module(m).Parameters, Parameters.Gradients(m), _firstMoments[m], _secondMoments[m]);
-        }
     }
 }
