@@ -18,6 +18,7 @@ public sealed class ScalarEncoderDecoder
     private readonly StepRecord _forwardEncoder, _reverseEncoder, _decoder;
     private readonly float[] _sourceEmbedded, _targetEmbedded, _memory, _projectedKeys, _queryPart, _scores, _weights;
     private readonly float[] _contexts, _decoderInputs, _headInputs, _logits, _probabilities;
+    private readonly float[] _hidden, _cell;           // running state of one pass, [B, 2E] = [B, D]
     private readonly float[] _dHead, _dHidden, _dCell, _dContextFed, _dMemory, _dProjectedKeys, _dQuery, _dInput, _dScores, _scratch;
     private int _adamSteps;
 
@@ -65,13 +66,15 @@ public sealed class ScalarEncoderDecoder
         _logits = new float[rows * vocabulary];
         _probabilities = new float[rows * vocabulary];
         _dHead = new float[_headInput];
+        _hidden = new float[maxBatch * d];
+        _cell = new float[maxBatch * d];
         _dHidden = new float[maxBatch * d];
         _dCell = new float[maxBatch * d];
         _dContextFed = new float[maxBatch * _memorySize];
         _dMemory = new float[rows * _memorySize];
         _dProjectedKeys = new float[rows * attention];
         _dQuery = new float[attention];
-        _dInput = new float[Math.Max(_decoderInput, _memorySize)];
+        _dInput = new float[_decoderInput];   // the widest cell input: the decoder's [embedding; context]
         _dScores = new float[maxLength];
         _scratch = new float[4 * Math.Max(d, e)];
     }
@@ -113,7 +116,7 @@ public sealed class ScalarEncoderDecoder
 
         // Encoder: time-major rows (t, b); outputs [t, b, 2E] forward half first.
         Embed(p[SourceTokens], sources, length, batch, _sourceEmbedded);
-        Span<float> h = _dHidden.AsSpan(0, batch * d), c = _dCell.AsSpan(0, batch * d);   // reused as running state here
+        Span<float> h = _hidden.AsSpan(0, batch * d), c = _cell.AsSpan(0, batch * d);
         h.Clear();
         c.Clear();
         for (int t = 0; t < s; t++)
