@@ -105,6 +105,9 @@ public sealed class WeightPublisher<TCell>
             return false;
         }
 
+        // Pairs with the reader's increment-then-check in Acquire (both sides need a full fence between their store
+        // and their load, as in Dekker's algorithm).
+        Interlocked.MemoryBarrier();
         var current = Volatile.Read(ref _current);
         for (var slot = 0; slot < _instances.Length; slot++)
         {
@@ -134,7 +137,11 @@ public sealed class WeightPublisher<TCell>
         }
 
         Volatile.Write(ref _versions[slot], Volatile.Read(ref _versions[Volatile.Read(ref _current)]) + 1);
-        Volatile.Write(ref _current, slot);
+
+        // A full fence, not a release store: the next TryBeginPublish reads the reader counts, and a plain store may
+        // still sit in this core's store buffer when it does. A reader could then still see the old slot as current,
+        // announce itself on it after the writer read its count as zero, and lease an instance being rewritten.
+        Interlocked.Exchange(ref _current, slot);
         Volatile.Write(ref _writing, -1);
     }
 

@@ -33,6 +33,7 @@ public sealed class WeightPublisherTests
         long stepsTaken = 0;
         var readersDone = 0;
         long published = 0;
+        using var startLine = new Barrier(Threads);
 
         var writer = new Thread(() =>
         {
@@ -47,7 +48,7 @@ public sealed class WeightPublisherTests
 
                 cell.InitializeParameters((ulong)(publisher.Version + 1));
                 publisher.EndPublish();
-                published++;
+                Interlocked.Increment(ref published);
                 next += PublishEvery;
             }
         });
@@ -61,8 +62,17 @@ public sealed class WeightPublisherTests
             readers[r] = new Thread(() =>
             {
                 float[] x = new float[PublishedPolicy.InputSize], h = new float[PublishedPolicy.HiddenSize], c = new float[PublishedPolicy.HiddenSize];
+                startLine.SignalAndWait();
                 for (var step = 0; step < StepsPerThread; step++)
                 {
+                    // Readers may not run ahead of the writer by more than two publish intervals, so every thread sees
+                    // many versions however the scheduler shares 2 cores among 9 threads (without this, one reader can
+                    // finish all its steps inside a single time slice while the writer waits for a core).
+                    while (Interlocked.Read(ref stepsTaken) >= (Interlocked.Read(ref published) + 2) * PublishEvery)
+                    {
+                        Thread.Yield();
+                    }
+
                     Input(reader, step, x);
                     using (var lease = publisher.Acquire())
                     {
@@ -91,7 +101,7 @@ public sealed class WeightPublisherTests
         }
 
         writer.Join();
-        Assert.True(published >= 100, $"the writer published only {published} versions during {Threads * StepsPerThread} steps");
+        Assert.True(published >= 700, $"the writer published only {published} versions during {Threads * StepsPerThread} steps");
 
         var replay = new PublishedPolicy();
         for (var r = 0; r < Threads; r++)
