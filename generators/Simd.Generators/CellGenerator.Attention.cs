@@ -70,12 +70,16 @@ public sealed partial class CellGenerator
         var valueSize = 0;
         var attentionSize = declaredKind == AttentionKind.Additive ? sizes[2] : 0;
         var score = 1;
+        var deterministic = false;
         foreach (var named in attribute.NamedArguments)
         {
             switch (named.Key)
             {
                 case "ElementType" when named.Value.Value is ITypeSymbol elementType:
                     element = ReadElementType(elementType, type.Name, at, diagnostics, element);
+                    break;
+                case "Deterministic" when named.Value.Value is bool fixedOrder:
+                    deterministic = fixedOrder;
                     break;
                 case "ValueSize" when named.Value.Value is int size:
                     valueSize = size;
@@ -131,8 +135,8 @@ public sealed partial class CellGenerator
 
         var ns = type.ContainingNamespace.IsGlobalNamespace ? null : string.Join(".", type.ContainingNamespace.ToDisplayString().Split('.').Select(Escape));
         var spec = kind == AttentionKind.MultiHead
-            ? new AttentionSpec(kind, ns, Escape(type.Name), new EquatableArray<string>(containing.ToArray()), element, sizes[0], sizes[0], sizes[0], 0, sizes[0], sizes[1])
-            : new AttentionSpec(kind, ns, Escape(type.Name), new EquatableArray<string>(containing.ToArray()), element, sizes[0], sizes[1], valueSize == 0 ? sizes[1] : valueSize, attentionSize, 0, 0);
+            ? new AttentionSpec(kind, ns, Escape(type.Name), new EquatableArray<string>(containing.ToArray()), element, sizes[0], sizes[0], sizes[0], 0, sizes[0], sizes[1], deterministic)
+            : new AttentionSpec(kind, ns, Escape(type.Name), new EquatableArray<string>(containing.ToArray()), element, sizes[0], sizes[1], valueSize == 0 ? sizes[1] : valueSize, attentionSize, 0, 0, deterministic);
 
         // Sizes are ints, so the parameter count can exceed an array only through the multi-head 4E² term.
         if (spec.ParameterCount > MaxArrayLength || (long)spec.ModelSize * spec.ModelSize * 3 > MaxArrayLength)

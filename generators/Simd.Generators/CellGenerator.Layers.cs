@@ -60,10 +60,14 @@ public sealed partial class CellGenerator
 
         var element = ElementKind.Single;
         var activation = DenseActivationKind.None;
+        var deterministic = false;
         foreach (var named in attribute.NamedArguments)
         {
             switch (named.Key)
             {
+                case "Deterministic" when named.Value.Value is bool fixedOrder:
+                    deterministic = fixedOrder;
+                    break;
                 case "ElementType" when named.Value.Value is ITypeSymbol elementType:
                     element = ReadElementType(elementType, type.Name, at, diagnostics, element);
                     break;
@@ -92,7 +96,7 @@ public sealed partial class CellGenerator
         var rows = kind == LayerKind.Dense ? sizes[1] : sizes[0];
         var columns = kind == LayerKind.Dense ? sizes[0] : sizes[1];
         var ns = type.ContainingNamespace.IsGlobalNamespace ? null : string.Join(".", type.ContainingNamespace.ToDisplayString().Split('.').Select(Escape));
-        var spec = new LayerSpec(kind, ns, Escape(type.Name), new EquatableArray<string>(containing.ToArray()), element, rows, columns, activation);
+        var spec = new LayerSpec(kind, ns, Escape(type.Name), new EquatableArray<string>(containing.ToArray()), element, rows, columns, activation, deterministic);
         if (spec.ParameterCount > MaxArrayLength)
         {
             Report(Descriptors.TooManyParameters.Id, attributeName, type.Name, Text(spec.ParameterCount), Text(MaxArrayLength));

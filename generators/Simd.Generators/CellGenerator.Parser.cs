@@ -64,6 +64,7 @@ public sealed partial class CellGenerator
         var layers = 1;
         var bidirectional = false;
         var projection = 0;
+        var deterministic = false;
         foreach (var named in attribute.NamedArguments)
         {
             // The generator knows the runtime's enums by value, not by reference: RnnNonlinearity.Relu = 1,
@@ -89,6 +90,9 @@ public sealed partial class CellGenerator
                     break;
                 case "ProjectionSize" when named.Value.Value is int size:
                     projection = size;
+                    break;
+                case "Deterministic" when named.Value.Value is bool fixedOrder:
+                    deterministic = fixedOrder;
                     break;
             }
 
@@ -160,7 +164,7 @@ public sealed partial class CellGenerator
         }
 
         var ns = type.ContainingNamespace.IsGlobalNamespace ? null : string.Join(".", type.ContainingNamespace.ToDisplayString().Split('.').Select(Escape));
-        var spec = new CellSpec(kind, ns, Escape(type.Name), new EquatableArray<string>(containing.ToArray()), inputSize, hiddenSize, element, bfloat16, relu, resetBefore, Layers: layers, Bidirectional: bidirectional, ProjectionSize: projection);
+        var spec = new CellSpec(kind, ns, Escape(type.Name), new EquatableArray<string>(containing.ToArray()), inputSize, hiddenSize, element, bfloat16, relu, resetBefore, Layers: layers, Bidirectional: bidirectional, ProjectionSize: projection, Deterministic: deterministic);
         return new ParseResult<CellSpec>(spec, default);
     }
 

@@ -24,7 +24,7 @@ internal abstract class CellEmitterBase
     protected CellEmitterBase(CellSpec spec)
     {
         _spec = spec;
-        _v = new VecText(spec.Element == ElementKind.Double);
+        _v = new VecText(spec.Element == ElementKind.Double, spec.Deterministic);
         _e = _v.Element;
         _tiles = new TileEmitter(_v);
     }

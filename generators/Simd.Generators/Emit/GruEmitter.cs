@@ -56,8 +56,9 @@ internal sealed class GruEmitter : CellEmitterBase
     /// Whether a panel is computed by one split tile (<see cref="SplitSegments"/>): reset-after full panels on the
     /// Vector512 path, where the panel's r, z and n columns are exactly three vectors, so the tile holds r, z, W_in x
     /// and W_hn h together and every input is broadcast once. Narrower paths would need more registers than they have.
+    /// Not in deterministic mode: the split tile starts the n sums from their biases, the other paths add them last.
     /// </summary>
-    private bool Fused(Isa isa, bool full) => !_before && full && isa.Bytes == 64;
+    private bool Fused(Isa isa, bool full) => !_before && full && isa.Bytes == 64 && !_v.Deterministic;
 
     /// <summary>
     /// The elementwise end of a panel: activations, h' = n + z ⊙ (h − n) and, with <paramref name="record"/>, the

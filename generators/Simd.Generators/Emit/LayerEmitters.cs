@@ -110,6 +110,8 @@ internal static class DenseEmitter
         var inputs = spec.Columns;
         var maxBatch = int.MaxValue / Math.Max(inputs, outputs);
         var one = spec.Element == ElementKind.Double ? "1.0" : "1f";
+        var kernels = spec.Deterministic ? "global::Simd.Kernels.DeterministicKernels" : "global::Simd.Kernels.AttentionMath";
+        var activations = spec.Deterministic ? "global::Simd.Kernels.DeterministicKernels" : "global::Simd.Kernels.LayerMath";
         var zero = spec.Element == ElementKind.Double ? "0.0" : "0f";
         return LayerApi.WriteFile(spec, $"global::Simd.IDenseLayer<{e}>", w =>
         {
@@ -155,18 +157,18 @@ internal static class DenseEmitter
             w.Open("for (var b = 0; b < batch; b++)");
             w.Line("var y = outputs.Slice(b * OutputSize, OutputSize);");
             w.Line("bias.CopyTo(y);");
-            w.Line("global::Simd.Kernels.AttentionMath.MatrixVector(weight, inputs.Slice(b * InputSize, InputSize), y, accumulate: true);");
+            w.Line($"{kernels}.MatrixVector(weight, inputs.Slice(b * InputSize, InputSize), y, accumulate: true);");
             w.Close();
             switch (spec.Activation)
             {
                 case DenseActivationKind.Tanh:
-                    w.Line("global::Simd.Kernels.LayerMath.Tanh(outputs);");
+                    w.Line($"{activations}.Tanh(outputs);");
                     break;
                 case DenseActivationKind.Sigmoid:
-                    w.Line("global::Simd.Kernels.LayerMath.Sigmoid(outputs);");
+                    w.Line($"{activations}.Sigmoid(outputs);");
                     break;
                 case DenseActivationKind.Relu:
-                    w.Line("global::Simd.Kernels.LayerMath.Relu(outputs);");
+                    w.Line($"{activations}.Relu(outputs);");
                     break;
             }
 
@@ -206,7 +208,7 @@ internal static class DenseEmitter
             w.Open("for (var o = 0; o < OutputSize; o++)");
             w.Line($"var delta = {delta};");
             w.Line("biasGradients[o] += delta;");
-            w.Line("global::Simd.Kernels.LayerMath.LinearBackwardRow(x, weight.Slice(o * InputSize, InputSize), delta, weightGradients.Slice(o * InputSize, InputSize), dx);");
+            w.Line($"{activations}.LinearBackwardRow(x, weight.Slice(o * InputSize, InputSize), delta, weightGradients.Slice(o * InputSize, InputSize), dx);");
             w.Close();
             w.Close();
             w.Close();

@@ -138,8 +138,9 @@ internal sealed class TileEmitter
         }
 
         // A single row has one chain per chunk; two accumulator sets (even and odd steps) double the chains
-        // in flight so the FMA latency is hidden.
-        var sets = rows == 1 ? 2 : 1;
+        // in flight so the FMA latency is hidden. Deterministic mode keeps one chain: how samples fall into tiles
+        // depends on the path (rows per tile differ), and a sample's sum must not.
+        var sets = rows == 1 && !_v.Deterministic ? 2 : 1;
         var offsets = new int[chunks.Count];
         for (var c = 1; c < chunks.Count; c++)
         {

@@ -8,15 +8,22 @@ internal sealed class VecText
     public const string UnsafeClass = "__SimdU";
     public const string MathClass = "__SimdM";
 
-    public VecText(bool isDouble)
+    public VecText(bool isDouble, bool deterministic = false)
     {
         IsDouble = isDouble;
+        Deterministic = deterministic;
         Element = isDouble ? "double" : "float";
         ElementBytes = isDouble ? 8 : 4;
         Suffix = isDouble ? "d" : "f";
     }
 
     public bool IsDouble { get; }
+
+    /// <summary>
+    /// Deterministic mode: the math alias names <c>DeterministicMath</c> (every multiply-add fused) and kernels keep one
+    /// accumulation order for every path, so all paths give the same bits.
+    /// </summary>
+    public bool Deterministic { get; }
 
     public string Element { get; }
 
@@ -39,7 +46,7 @@ internal sealed class VecText
     public string[] Aliases() => new[]
     {
         "using __SimdU = global::System.Runtime.CompilerServices.Unsafe;",
-        "using __SimdM = global::Simd.Kernels.VectorMath;",
+        Deterministic ? "using __SimdM = global::Simd.Kernels.DeterministicMath;" : "using __SimdM = global::Simd.Kernels.VectorMath;",
         "using __SimdV512 = global::System.Runtime.Intrinsics.Vector512;",
         "using __SimdV256 = global::System.Runtime.Intrinsics.Vector256;",
         "using __SimdV128 = global::System.Runtime.Intrinsics.Vector128;",

@@ -26,7 +26,8 @@ internal sealed record AttentionSpec(
     int ValueSize,
     int AttentionSize,
     int ModelSize,
-    int Heads)
+    int Heads,
+    bool Deterministic = false)
 {
     /// <summary>Whether the score is vᵀ tanh(W_q q + W_k k (+ b)) over precomputed key projections.</summary>
     public bool IsAdditiveScore => Kind is AttentionKind.Additive or AttentionKind.LuongConcat;

@@ -35,7 +35,8 @@ internal sealed record CellSpec(
     bool SharedStorage = false,
     int Layers = 1,
     bool Bidirectional = false,
-    int ProjectionSize = 0)
+    int ProjectionSize = 0,
+    bool Deterministic = false)
 {
     /// <summary>Whether the declaration asks for a network of layer cells rather than a single cell.</summary>
     public bool IsStack => Layers > 1 || Bidirectional;

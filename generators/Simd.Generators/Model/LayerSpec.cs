@@ -29,7 +29,8 @@ internal sealed record LayerSpec(
     ElementKind Element,
     int Rows,
     int Columns,
-    DenseActivationKind Activation)
+    DenseActivationKind Activation,
+    bool Deterministic = false)
 {
     /// <summary>The attribute's name as written in source (without the <c>Attribute</c> suffix).</summary>
     public static string AttributeNameOf(LayerKind kind) => kind == LayerKind.Dense ? "Dense" : "Embedding";

@@ -32,6 +32,14 @@ public sealed class DenseAttribute : Attribute
 
     /// <summary>Element type: <c>typeof(float)</c> (default) or <c>typeof(double)</c>.</summary>
     public Type ElementType { get; set; } = typeof(float);
+
+    /// <summary>
+    /// Deterministic mode: forward and backward give bit-identical results on the Vector512, Vector256, Vector128 and
+    /// scalar paths, so on any x64 or Arm64 CPU: every multiply-add is fused, every sum runs in one fixed order and the
+    /// activations use the same polynomial on every path. It costs some speed (measured in the README); the default
+    /// (false) lets each path keep its fastest order, and paths then differ by a few ulp.
+    /// </summary>
+    public bool Deterministic { get; set; }
 }
 
 /// <summary>The activation of a <see cref="DenseAttribute"/> layer.</summary>

@@ -44,6 +44,14 @@ public sealed class GruCellAttribute : Attribute
 
     /// <summary>Element type: <see cref="float"/> (the default) or <see cref="double"/>.</summary>
     public Type ElementType { get; set; } = typeof(float);
+
+    /// <summary>
+    /// Deterministic mode: forward and backward give bit-identical results on the Vector512, Vector256, Vector128 and
+    /// scalar paths, so on any x64 or Arm64 CPU: every multiply-add is fused, every sum runs in one fixed order and the
+    /// activations use the same polynomial on every path. It costs some speed (measured in the README); the default
+    /// (false) lets each path keep its fastest order, and paths then differ by a few ulp.
+    /// </summary>
+    public bool Deterministic { get; set; }
 }
 
 /// <summary>The two published GRU variants, which differ in where the reset gate r applies in the candidate n.</summary>

@@ -56,6 +56,14 @@ public sealed class LstmCellAttribute : Attribute
     public Type ElementType { get; set; } = typeof(float);
 
     /// <summary>
+    /// Deterministic mode: forward and backward give bit-identical results on the Vector512, Vector256, Vector128 and
+    /// scalar paths, so on any x64 or Arm64 CPU: every multiply-add is fused, every sum runs in one fixed order and the
+    /// activations use the same polynomial on every path. It costs some speed (measured in the README); the default
+    /// (false) lets each path keep its fastest order, and paths then differ by a few ulp.
+    /// </summary>
+    public bool Deterministic { get; set; }
+
+    /// <summary>
     /// Format of the weights read by the inference paths (<c>Step</c>, <c>StepBatch</c>, and <c>Forward</c> without a
     /// tape). <see cref="WeightFormat.BFloat16"/> halves the bytes a step reads; the generated class then keeps a
     /// bfloat16 copy of the weights, refreshed by <c>ImportPyTorch</c>, <c>InitializeParameters</c> and

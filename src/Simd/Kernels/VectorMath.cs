@@ -257,9 +257,13 @@ public static class VectorMath
     /// <param name="x">The input.</param>
     /// <returns>σ(x) in [0, 1]; NaN for NaN.</returns>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static float Sigmoid(float x)
+    public static float Sigmoid(float x) => Sigmoid<HardwareMultiplyAdd>(x);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static float Sigmoid<M>(float x)
+        where M : IMultiplyAdd
     {
-        float e = ExpNonPositive(-MathF.Abs(x));
+        float e = ExpNonPositive<M>(-MathF.Abs(x));
         float s = 1f / (1f + e);
         return x < 0f ? e * s : s;
     }
@@ -268,19 +272,23 @@ public static class VectorMath
     /// <param name="x">The input.</param>
     /// <returns>tanh(x) in [−1, 1], exactly odd; NaN for NaN.</returns>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static float Tanh(float x)
+    public static float Tanh(float x) => Tanh<HardwareMultiplyAdd>(x);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static float Tanh<M>(float x)
+        where M : IMultiplyAdd
     {
         float ax = MathF.Abs(x);
         float r;
         if (ax < F32TanhSmall)
         {
             float s = ax * ax;
-            float q = MulAdd(MulAdd(MulAdd(MulAdd(F32T4, s, F32T3), s, F32T2), s, F32T1), s, F32T0);
-            r = MulAdd(ax * s, q, ax);
+            float q = M.MulAdd(M.MulAdd(M.MulAdd(M.MulAdd(F32T4, s, F32T3), s, F32T2), s, F32T1), s, F32T0);
+            r = M.MulAdd(ax * s, q, ax);
         }
         else
         {
-            float e = ExpNonPositive(-(ax + ax));
+            float e = ExpNonPositive<M>(-(ax + ax));
             r = (1f - e) / (1f + e);
         }
 
@@ -291,9 +299,13 @@ public static class VectorMath
     /// <param name="x">The input.</param>
     /// <returns>σ(x) in [0, 1]; NaN for NaN.</returns>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static double Sigmoid(double x)
+    public static double Sigmoid(double x) => Sigmoid<HardwareMultiplyAdd>(x);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static double Sigmoid<M>(double x)
+        where M : IMultiplyAdd
     {
-        double e = ExpNonPositive(-Math.Abs(x));
+        double e = ExpNonPositive<M>(-Math.Abs(x));
         double s = 1.0 / (1.0 + e);
         return x < 0.0 ? e * s : s;
     }
@@ -302,20 +314,24 @@ public static class VectorMath
     /// <param name="x">The input.</param>
     /// <returns>tanh(x) in [−1, 1], exactly odd; NaN for NaN.</returns>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static double Tanh(double x)
+    public static double Tanh(double x) => Tanh<HardwareMultiplyAdd>(x);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static double Tanh<M>(double x)
+        where M : IMultiplyAdd
     {
         double ax = Math.Abs(x);
         double r;
         if (ax < F64TanhSmall)
         {
             double s = ax * ax;
-            double q = MulAdd(MulAdd(MulAdd(MulAdd(MulAdd(MulAdd(MulAdd(MulAdd(MulAdd(
+            double q = M.MulAdd(M.MulAdd(M.MulAdd(M.MulAdd(M.MulAdd(M.MulAdd(M.MulAdd(M.MulAdd(M.MulAdd(
                 F64T9, s, F64T8), s, F64T7), s, F64T6), s, F64T5), s, F64T4), s, F64T3), s, F64T2), s, F64T1), s, F64T0);
-            r = MulAdd(ax * s, q, ax);
+            r = M.MulAdd(ax * s, q, ax);
         }
         else
         {
-            double e = ExpNonPositive(-(ax + ax));
+            double e = ExpNonPositive<M>(-(ax + ax));
             r = (1.0 - e) / (1.0 + e);
         }
 
@@ -326,9 +342,13 @@ public static class VectorMath
     /// <param name="x">The input lanes.</param>
     /// <returns>σ(x) per lane, in [0, 1]; NaN for NaN.</returns>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector128<float> Sigmoid(Vector128<float> x)
+    public static Vector128<float> Sigmoid(Vector128<float> x) => Sigmoid<HardwareMultiplyAdd>(x);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Vector128<float> Sigmoid<M>(Vector128<float> x)
+        where M : IMultiplyAdd
     {
-        Vector128<float> e = ExpNonPositive(x | Vector128.Create(-0f));
+        Vector128<float> e = ExpNonPositive<M>(x | Vector128.Create(-0f));
         Vector128<float> s = Vector128<float>.One / (Vector128<float>.One + e);
         return Vector128.ConditionalSelect(Vector128.LessThan(x, Vector128<float>.Zero), e * s, s);
     }
@@ -337,14 +357,18 @@ public static class VectorMath
     /// <param name="x">The input lanes.</param>
     /// <returns>tanh(x) per lane, in [−1, 1], exactly odd; NaN for NaN.</returns>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector128<float> Tanh(Vector128<float> x)
+    public static Vector128<float> Tanh(Vector128<float> x) => Tanh<HardwareMultiplyAdd>(x);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Vector128<float> Tanh<M>(Vector128<float> x)
+        where M : IMultiplyAdd
     {
         Vector128<float> ax = Vector128.Abs(x);
         Vector128<float> s = ax * ax;
-        Vector128<float> q = MulAdd(MulAdd(Vector128.Create(F32T4), s, Vector128.Create(F32T3)), s, Vector128.Create(F32T2));
-        q = MulAdd(MulAdd(q, s, Vector128.Create(F32T1)), s, Vector128.Create(F32T0));
-        Vector128<float> small = MulAdd(ax * s, q, ax);
-        Vector128<float> e = ExpNonPositive(-(ax + ax));
+        Vector128<float> q = M.MulAdd(M.MulAdd(Vector128.Create(F32T4), s, Vector128.Create(F32T3)), s, Vector128.Create(F32T2));
+        q = M.MulAdd(M.MulAdd(q, s, Vector128.Create(F32T1)), s, Vector128.Create(F32T0));
+        Vector128<float> small = M.MulAdd(ax * s, q, ax);
+        Vector128<float> e = ExpNonPositive<M>(-(ax + ax));
         Vector128<float> big = (Vector128<float>.One - e) / (Vector128<float>.One + e);
         Vector128<float> r = Vector128.ConditionalSelect(Vector128.LessThan(ax, Vector128.Create(F32TanhSmall)), small, big);
         return r | (x & Vector128.Create(-0f));
@@ -354,9 +378,13 @@ public static class VectorMath
     /// <param name="x">The input lanes.</param>
     /// <returns>σ(x) per lane, in [0, 1]; NaN for NaN.</returns>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<float> Sigmoid(Vector256<float> x)
+    public static Vector256<float> Sigmoid(Vector256<float> x) => Sigmoid<HardwareMultiplyAdd>(x);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Vector256<float> Sigmoid<M>(Vector256<float> x)
+        where M : IMultiplyAdd
     {
-        Vector256<float> e = ExpNonPositive(x | Vector256.Create(-0f));
+        Vector256<float> e = ExpNonPositive<M>(x | Vector256.Create(-0f));
         Vector256<float> s = Vector256<float>.One / (Vector256<float>.One + e);
         return Vector256.ConditionalSelect(Vector256.LessThan(x, Vector256<float>.Zero), e * s, s);
     }
@@ -365,14 +393,18 @@ public static class VectorMath
     /// <param name="x">The input lanes.</param>
     /// <returns>tanh(x) per lane, in [−1, 1], exactly odd; NaN for NaN.</returns>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<float> Tanh(Vector256<float> x)
+    public static Vector256<float> Tanh(Vector256<float> x) => Tanh<HardwareMultiplyAdd>(x);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Vector256<float> Tanh<M>(Vector256<float> x)
+        where M : IMultiplyAdd
     {
         Vector256<float> ax = Vector256.Abs(x);
         Vector256<float> s = ax * ax;
-        Vector256<float> q = MulAdd(MulAdd(Vector256.Create(F32T4), s, Vector256.Create(F32T3)), s, Vector256.Create(F32T2));
-        q = MulAdd(MulAdd(q, s, Vector256.Create(F32T1)), s, Vector256.Create(F32T0));
-        Vector256<float> small = MulAdd(ax * s, q, ax);
-        Vector256<float> e = ExpNonPositive(-(ax + ax));
+        Vector256<float> q = M.MulAdd(M.MulAdd(Vector256.Create(F32T4), s, Vector256.Create(F32T3)), s, Vector256.Create(F32T2));
+        q = M.MulAdd(M.MulAdd(q, s, Vector256.Create(F32T1)), s, Vector256.Create(F32T0));
+        Vector256<float> small = M.MulAdd(ax * s, q, ax);
+        Vector256<float> e = ExpNonPositive<M>(-(ax + ax));
         Vector256<float> big = (Vector256<float>.One - e) / (Vector256<float>.One + e);
         Vector256<float> r = Vector256.ConditionalSelect(Vector256.LessThan(ax, Vector256.Create(F32TanhSmall)), small, big);
         return r | (x & Vector256.Create(-0f));
@@ -382,9 +414,13 @@ public static class VectorMath
     /// <param name="x">The input lanes.</param>
     /// <returns>σ(x) per lane, in [0, 1]; NaN for NaN.</returns>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<float> Sigmoid(Vector512<float> x)
+    public static Vector512<float> Sigmoid(Vector512<float> x) => Sigmoid<HardwareMultiplyAdd>(x);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Vector512<float> Sigmoid<M>(Vector512<float> x)
+        where M : IMultiplyAdd
     {
-        Vector512<float> e = ExpNonPositive(x | Vector512.Create(-0f));
+        Vector512<float> e = ExpNonPositive<M>(x | Vector512.Create(-0f));
         Vector512<float> s = Vector512<float>.One / (Vector512<float>.One + e);
         return Vector512.ConditionalSelect(Vector512.LessThan(x, Vector512<float>.Zero), e * s, s);
     }
@@ -393,14 +429,18 @@ public static class VectorMath
     /// <param name="x">The input lanes.</param>
     /// <returns>tanh(x) per lane, in [−1, 1], exactly odd; NaN for NaN.</returns>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<float> Tanh(Vector512<float> x)
+    public static Vector512<float> Tanh(Vector512<float> x) => Tanh<HardwareMultiplyAdd>(x);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Vector512<float> Tanh<M>(Vector512<float> x)
+        where M : IMultiplyAdd
     {
         Vector512<float> ax = Vector512.Abs(x);
         Vector512<float> s = ax * ax;
-        Vector512<float> q = MulAdd(MulAdd(Vector512.Create(F32T4), s, Vector512.Create(F32T3)), s, Vector512.Create(F32T2));
-        q = MulAdd(MulAdd(q, s, Vector512.Create(F32T1)), s, Vector512.Create(F32T0));
-        Vector512<float> small = MulAdd(ax * s, q, ax);
-        Vector512<float> e = ExpNonPositive(-(ax + ax));
+        Vector512<float> q = M.MulAdd(M.MulAdd(Vector512.Create(F32T4), s, Vector512.Create(F32T3)), s, Vector512.Create(F32T2));
+        q = M.MulAdd(M.MulAdd(q, s, Vector512.Create(F32T1)), s, Vector512.Create(F32T0));
+        Vector512<float> small = M.MulAdd(ax * s, q, ax);
+        Vector512<float> e = ExpNonPositive<M>(-(ax + ax));
         Vector512<float> big = (Vector512<float>.One - e) / (Vector512<float>.One + e);
         Vector512<float> r = Vector512.ConditionalSelect(Vector512.LessThan(ax, Vector512.Create(F32TanhSmall)), small, big);
         return r | (x & Vector512.Create(-0f));
@@ -410,9 +450,13 @@ public static class VectorMath
     /// <param name="x">The input lanes.</param>
     /// <returns>σ(x) per lane, in [0, 1]; NaN for NaN.</returns>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector128<double> Sigmoid(Vector128<double> x)
+    public static Vector128<double> Sigmoid(Vector128<double> x) => Sigmoid<HardwareMultiplyAdd>(x);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Vector128<double> Sigmoid<M>(Vector128<double> x)
+        where M : IMultiplyAdd
     {
-        Vector128<double> e = ExpNonPositive(x | Vector128.Create(-0.0));
+        Vector128<double> e = ExpNonPositive<M>(x | Vector128.Create(-0.0));
         Vector128<double> s = Vector128<double>.One / (Vector128<double>.One + e);
         return Vector128.ConditionalSelect(Vector128.LessThan(x, Vector128<double>.Zero), e * s, s);
     }
@@ -421,22 +465,26 @@ public static class VectorMath
     /// <param name="x">The input lanes.</param>
     /// <returns>tanh(x) per lane, in [−1, 1], exactly odd; NaN for NaN.</returns>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector128<double> Tanh(Vector128<double> x)
+    public static Vector128<double> Tanh(Vector128<double> x) => Tanh<HardwareMultiplyAdd>(x);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Vector128<double> Tanh<M>(Vector128<double> x)
+        where M : IMultiplyAdd
     {
         Vector128<double> ax = Vector128.Abs(x);
         Vector128<double> s = ax * ax;
         Vector128<double> q = Vector128.Create(F64T9);
-        q = MulAdd(q, s, Vector128.Create(F64T8));
-        q = MulAdd(q, s, Vector128.Create(F64T7));
-        q = MulAdd(q, s, Vector128.Create(F64T6));
-        q = MulAdd(q, s, Vector128.Create(F64T5));
-        q = MulAdd(q, s, Vector128.Create(F64T4));
-        q = MulAdd(q, s, Vector128.Create(F64T3));
-        q = MulAdd(q, s, Vector128.Create(F64T2));
-        q = MulAdd(q, s, Vector128.Create(F64T1));
-        q = MulAdd(q, s, Vector128.Create(F64T0));
-        Vector128<double> small = MulAdd(ax * s, q, ax);
-        Vector128<double> e = ExpNonPositive(-(ax + ax));
+        q = M.MulAdd(q, s, Vector128.Create(F64T8));
+        q = M.MulAdd(q, s, Vector128.Create(F64T7));
+        q = M.MulAdd(q, s, Vector128.Create(F64T6));
+        q = M.MulAdd(q, s, Vector128.Create(F64T5));
+        q = M.MulAdd(q, s, Vector128.Create(F64T4));
+        q = M.MulAdd(q, s, Vector128.Create(F64T3));
+        q = M.MulAdd(q, s, Vector128.Create(F64T2));
+        q = M.MulAdd(q, s, Vector128.Create(F64T1));
+        q = M.MulAdd(q, s, Vector128.Create(F64T0));
+        Vector128<double> small = M.MulAdd(ax * s, q, ax);
+        Vector128<double> e = ExpNonPositive<M>(-(ax + ax));
         Vector128<double> big = (Vector128<double>.One - e) / (Vector128<double>.One + e);
         Vector128<double> r = Vector128.ConditionalSelect(Vector128.LessThan(ax, Vector128.Create(F64TanhSmall)), small, big);
         return r | (x & Vector128.Create(-0.0));
@@ -446,9 +494,13 @@ public static class VectorMath
     /// <param name="x">The input lanes.</param>
     /// <returns>σ(x) per lane, in [0, 1]; NaN for NaN.</returns>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<double> Sigmoid(Vector256<double> x)
+    public static Vector256<double> Sigmoid(Vector256<double> x) => Sigmoid<HardwareMultiplyAdd>(x);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Vector256<double> Sigmoid<M>(Vector256<double> x)
+        where M : IMultiplyAdd
     {
-        Vector256<double> e = ExpNonPositive(x | Vector256.Create(-0.0));
+        Vector256<double> e = ExpNonPositive<M>(x | Vector256.Create(-0.0));
         Vector256<double> s = Vector256<double>.One / (Vector256<double>.One + e);
         return Vector256.ConditionalSelect(Vector256.LessThan(x, Vector256<double>.Zero), e * s, s);
     }
@@ -457,22 +509,26 @@ public static class VectorMath
     /// <param name="x">The input lanes.</param>
     /// <returns>tanh(x) per lane, in [−1, 1], exactly odd; NaN for NaN.</returns>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<double> Tanh(Vector256<double> x)
+    public static Vector256<double> Tanh(Vector256<double> x) => Tanh<HardwareMultiplyAdd>(x);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Vector256<double> Tanh<M>(Vector256<double> x)
+        where M : IMultiplyAdd
     {
         Vector256<double> ax = Vector256.Abs(x);
         Vector256<double> s = ax * ax;
         Vector256<double> q = Vector256.Create(F64T9);
-        q = MulAdd(q, s, Vector256.Create(F64T8));
-        q = MulAdd(q, s, Vector256.Create(F64T7));
-        q = MulAdd(q, s, Vector256.Create(F64T6));
-        q = MulAdd(q, s, Vector256.Create(F64T5));
-        q = MulAdd(q, s, Vector256.Create(F64T4));
-        q = MulAdd(q, s, Vector256.Create(F64T3));
-        q = MulAdd(q, s, Vector256.Create(F64T2));
-        q = MulAdd(q, s, Vector256.Create(F64T1));
-        q = MulAdd(q, s, Vector256.Create(F64T0));
-        Vector256<double> small = MulAdd(ax * s, q, ax);
-        Vector256<double> e = ExpNonPositive(-(ax + ax));
+        q = M.MulAdd(q, s, Vector256.Create(F64T8));
+        q = M.MulAdd(q, s, Vector256.Create(F64T7));
+        q = M.MulAdd(q, s, Vector256.Create(F64T6));
+        q = M.MulAdd(q, s, Vector256.Create(F64T5));
+        q = M.MulAdd(q, s, Vector256.Create(F64T4));
+        q = M.MulAdd(q, s, Vector256.Create(F64T3));
+        q = M.MulAdd(q, s, Vector256.Create(F64T2));
+        q = M.MulAdd(q, s, Vector256.Create(F64T1));
+        q = M.MulAdd(q, s, Vector256.Create(F64T0));
+        Vector256<double> small = M.MulAdd(ax * s, q, ax);
+        Vector256<double> e = ExpNonPositive<M>(-(ax + ax));
         Vector256<double> big = (Vector256<double>.One - e) / (Vector256<double>.One + e);
         Vector256<double> r = Vector256.ConditionalSelect(Vector256.LessThan(ax, Vector256.Create(F64TanhSmall)), small, big);
         return r | (x & Vector256.Create(-0.0));
@@ -482,9 +538,13 @@ public static class VectorMath
     /// <param name="x">The input lanes.</param>
     /// <returns>σ(x) per lane, in [0, 1]; NaN for NaN.</returns>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<double> Sigmoid(Vector512<double> x)
+    public static Vector512<double> Sigmoid(Vector512<double> x) => Sigmoid<HardwareMultiplyAdd>(x);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Vector512<double> Sigmoid<M>(Vector512<double> x)
+        where M : IMultiplyAdd
     {
-        Vector512<double> e = ExpNonPositive(x | Vector512.Create(-0.0));
+        Vector512<double> e = ExpNonPositive<M>(x | Vector512.Create(-0.0));
         Vector512<double> s = Vector512<double>.One / (Vector512<double>.One + e);
         return Vector512.ConditionalSelect(Vector512.LessThan(x, Vector512<double>.Zero), e * s, s);
     }
@@ -493,22 +553,26 @@ public static class VectorMath
     /// <param name="x">The input lanes.</param>
     /// <returns>tanh(x) per lane, in [−1, 1], exactly odd; NaN for NaN.</returns>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<double> Tanh(Vector512<double> x)
+    public static Vector512<double> Tanh(Vector512<double> x) => Tanh<HardwareMultiplyAdd>(x);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Vector512<double> Tanh<M>(Vector512<double> x)
+        where M : IMultiplyAdd
     {
         Vector512<double> ax = Vector512.Abs(x);
         Vector512<double> s = ax * ax;
         Vector512<double> q = Vector512.Create(F64T9);
-        q = MulAdd(q, s, Vector512.Create(F64T8));
-        q = MulAdd(q, s, Vector512.Create(F64T7));
-        q = MulAdd(q, s, Vector512.Create(F64T6));
-        q = MulAdd(q, s, Vector512.Create(F64T5));
-        q = MulAdd(q, s, Vector512.Create(F64T4));
-        q = MulAdd(q, s, Vector512.Create(F64T3));
-        q = MulAdd(q, s, Vector512.Create(F64T2));
-        q = MulAdd(q, s, Vector512.Create(F64T1));
-        q = MulAdd(q, s, Vector512.Create(F64T0));
-        Vector512<double> small = MulAdd(ax * s, q, ax);
-        Vector512<double> e = ExpNonPositive(-(ax + ax));
+        q = M.MulAdd(q, s, Vector512.Create(F64T8));
+        q = M.MulAdd(q, s, Vector512.Create(F64T7));
+        q = M.MulAdd(q, s, Vector512.Create(F64T6));
+        q = M.MulAdd(q, s, Vector512.Create(F64T5));
+        q = M.MulAdd(q, s, Vector512.Create(F64T4));
+        q = M.MulAdd(q, s, Vector512.Create(F64T3));
+        q = M.MulAdd(q, s, Vector512.Create(F64T2));
+        q = M.MulAdd(q, s, Vector512.Create(F64T1));
+        q = M.MulAdd(q, s, Vector512.Create(F64T0));
+        Vector512<double> small = M.MulAdd(ax * s, q, ax);
+        Vector512<double> e = ExpNonPositive<M>(-(ax + ax));
         Vector512<double> big = (Vector512<double>.One - e) / (Vector512<double>.One + e);
         Vector512<double> r = Vector512.ConditionalSelect(Vector512.LessThan(ax, Vector512.Create(F64TanhSmall)), small, big);
         return r | (x & Vector512.Create(-0.0));
@@ -517,72 +581,92 @@ public static class VectorMath
     // e^y for y ≤ 0 (or NaN → NaN). Above the cutoff n = round(y·log2 e) lies in [−127, 0] (float) or [−1022, 0]
     // (double), so 2^n can be written into the exponent field; below it the result is forced to +0.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static float ExpNonPositive(float y)
+    internal static float ExpNonPositive(float y) => ExpNonPositive<HardwareMultiplyAdd>(y);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static float ExpNonPositive<M>(float y)
+        where M : IMultiplyAdd
     {
-        float k = MulAdd(y, F32Log2E, F32RoundMagic);
+        float k = M.MulAdd(y, F32Log2E, F32RoundMagic);
         float n = k - F32RoundMagic;
-        float r = MulAdd(n, -F32Ln2Hi, y);
-        r = MulAdd(n, -F32Ln2Lo, r);
-        float p = MulAdd(MulAdd(MulAdd(MulAdd(MulAdd(F32E5, r, F32E4), r, F32E3), r, F32E2), r, 1f), r, 1f);
+        float r = M.MulAdd(n, -F32Ln2Hi, y);
+        r = M.MulAdd(n, -F32Ln2Lo, r);
+        float p = M.MulAdd(M.MulAdd(M.MulAdd(M.MulAdd(M.MulAdd(F32E5, r, F32E4), r, F32E3), r, F32E2), r, 1f), r, 1f);
         float scale = BitConverter.Int32BitsToSingle((BitConverter.SingleToInt32Bits(k) + 127) << 23);
         return y < F32ExpCutoff ? 0f : p * scale;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static double ExpNonPositive(double y)
+    internal static double ExpNonPositive(double y) => ExpNonPositive<HardwareMultiplyAdd>(y);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static double ExpNonPositive<M>(double y)
+        where M : IMultiplyAdd
     {
-        double k = MulAdd(y, F64Log2E, F64RoundMagic);
+        double k = M.MulAdd(y, F64Log2E, F64RoundMagic);
         double n = k - F64RoundMagic;
-        double r = MulAdd(n, -F64Ln2Hi, y);
-        r = MulAdd(n, -F64Ln2Lo, r);
-        double p = MulAdd(MulAdd(MulAdd(MulAdd(MulAdd(MulAdd(MulAdd(MulAdd(MulAdd(
+        double r = M.MulAdd(n, -F64Ln2Hi, y);
+        r = M.MulAdd(n, -F64Ln2Lo, r);
+        double p = M.MulAdd(M.MulAdd(M.MulAdd(M.MulAdd(M.MulAdd(M.MulAdd(M.MulAdd(M.MulAdd(M.MulAdd(
             F64E10, r, F64E9), r, F64E8), r, F64E7), r, F64E6), r, F64E5), r, F64E4), r, F64E3), r, F64E2), r, 1.0);
-        p = MulAdd(p, r, 1.0);
+        p = M.MulAdd(p, r, 1.0);
         double scale = BitConverter.Int64BitsToDouble((BitConverter.DoubleToInt64Bits(k) + 1023) << 52);
         return y < F64ExpCutoff ? 0.0 : p * scale;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static Vector128<float> ExpNonPositive(Vector128<float> y)
+    internal static Vector128<float> ExpNonPositive(Vector128<float> y) => ExpNonPositive<HardwareMultiplyAdd>(y);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Vector128<float> ExpNonPositive<M>(Vector128<float> y)
+        where M : IMultiplyAdd
     {
         Vector128<float> magic = Vector128.Create(F32RoundMagic);
-        Vector128<float> k = MulAdd(y, Vector128.Create(F32Log2E), magic);
+        Vector128<float> k = M.MulAdd(y, Vector128.Create(F32Log2E), magic);
         Vector128<float> n = k - magic;
-        Vector128<float> r = MulAdd(n, Vector128.Create(-F32Ln2Hi), y);
-        r = MulAdd(n, Vector128.Create(-F32Ln2Lo), r);
-        Vector128<float> p = MulAdd(MulAdd(Vector128.Create(F32E5), r, Vector128.Create(F32E4)), r, Vector128.Create(F32E3));
-        p = MulAdd(p, r, Vector128.Create(F32E2));
-        p = MulAdd(MulAdd(p, r, Vector128<float>.One), r, Vector128<float>.One);
+        Vector128<float> r = M.MulAdd(n, Vector128.Create(-F32Ln2Hi), y);
+        r = M.MulAdd(n, Vector128.Create(-F32Ln2Lo), r);
+        Vector128<float> p = M.MulAdd(M.MulAdd(Vector128.Create(F32E5), r, Vector128.Create(F32E4)), r, Vector128.Create(F32E3));
+        p = M.MulAdd(p, r, Vector128.Create(F32E2));
+        p = M.MulAdd(M.MulAdd(p, r, Vector128<float>.One), r, Vector128<float>.One);
         Vector128<float> scale = Vector128.ShiftLeft(k.AsInt32() + Vector128.Create(127), 23).AsSingle();
         return Vector128.AndNot(p * scale, Vector128.LessThan(y, Vector128.Create(F32ExpCutoff)));
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static Vector256<float> ExpNonPositive(Vector256<float> y)
+    internal static Vector256<float> ExpNonPositive(Vector256<float> y) => ExpNonPositive<HardwareMultiplyAdd>(y);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Vector256<float> ExpNonPositive<M>(Vector256<float> y)
+        where M : IMultiplyAdd
     {
         Vector256<float> magic = Vector256.Create(F32RoundMagic);
-        Vector256<float> k = MulAdd(y, Vector256.Create(F32Log2E), magic);
+        Vector256<float> k = M.MulAdd(y, Vector256.Create(F32Log2E), magic);
         Vector256<float> n = k - magic;
-        Vector256<float> r = MulAdd(n, Vector256.Create(-F32Ln2Hi), y);
-        r = MulAdd(n, Vector256.Create(-F32Ln2Lo), r);
-        Vector256<float> p = MulAdd(MulAdd(Vector256.Create(F32E5), r, Vector256.Create(F32E4)), r, Vector256.Create(F32E3));
-        p = MulAdd(p, r, Vector256.Create(F32E2));
-        p = MulAdd(MulAdd(p, r, Vector256<float>.One), r, Vector256<float>.One);
+        Vector256<float> r = M.MulAdd(n, Vector256.Create(-F32Ln2Hi), y);
+        r = M.MulAdd(n, Vector256.Create(-F32Ln2Lo), r);
+        Vector256<float> p = M.MulAdd(M.MulAdd(Vector256.Create(F32E5), r, Vector256.Create(F32E4)), r, Vector256.Create(F32E3));
+        p = M.MulAdd(p, r, Vector256.Create(F32E2));
+        p = M.MulAdd(M.MulAdd(p, r, Vector256<float>.One), r, Vector256<float>.One);
         Vector256<float> scale = Vector256.ShiftLeft(k.AsInt32() + Vector256.Create(127), 23).AsSingle();
         return Vector256.AndNot(p * scale, Vector256.LessThan(y, Vector256.Create(F32ExpCutoff)));
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static Vector512<float> ExpNonPositive(Vector512<float> y)
+    internal static Vector512<float> ExpNonPositive(Vector512<float> y) => ExpNonPositive<HardwareMultiplyAdd>(y);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Vector512<float> ExpNonPositive<M>(Vector512<float> y)
+        where M : IMultiplyAdd
     {
         Vector512<float> magic = Vector512.Create(F32RoundMagic);
-        Vector512<float> k = MulAdd(y, Vector512.Create(F32Log2E), magic);
+        Vector512<float> k = M.MulAdd(y, Vector512.Create(F32Log2E), magic);
         Vector512<float> n = k - magic;
-        Vector512<float> r = MulAdd(n, Vector512.Create(-F32Ln2Hi), y);
-        r = MulAdd(n, Vector512.Create(-F32Ln2Lo), r);
-        Vector512<float> p = MulAdd(MulAdd(Vector512.Create(F32E5), r, Vector512.Create(F32E4)), r, Vector512.Create(F32E3));
-        p = MulAdd(p, r, Vector512.Create(F32E2));
-        p = MulAdd(MulAdd(p, r, Vector512<float>.One), r, Vector512<float>.One);
+        Vector512<float> r = M.MulAdd(n, Vector512.Create(-F32Ln2Hi), y);
+        r = M.MulAdd(n, Vector512.Create(-F32Ln2Lo), r);
+        Vector512<float> p = M.MulAdd(M.MulAdd(Vector512.Create(F32E5), r, Vector512.Create(F32E4)), r, Vector512.Create(F32E3));
+        p = M.MulAdd(p, r, Vector512.Create(F32E2));
+        p = M.MulAdd(M.MulAdd(p, r, Vector512<float>.One), r, Vector512<float>.One);
         // vscalefps multiplies by 2^n in one instruction, where building 2^n from bits takes two more (add, shift); the
         // result is the same correctly rounded product. Zen 4 splits 512-bit arithmetic in two, so every op counts.
         Vector512<float> power = Avx512F.IsSupported
@@ -592,67 +676,79 @@ public static class VectorMath
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static Vector128<double> ExpNonPositive(Vector128<double> y)
+    internal static Vector128<double> ExpNonPositive(Vector128<double> y) => ExpNonPositive<HardwareMultiplyAdd>(y);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Vector128<double> ExpNonPositive<M>(Vector128<double> y)
+        where M : IMultiplyAdd
     {
         Vector128<double> magic = Vector128.Create(F64RoundMagic);
-        Vector128<double> k = MulAdd(y, Vector128.Create(F64Log2E), magic);
+        Vector128<double> k = M.MulAdd(y, Vector128.Create(F64Log2E), magic);
         Vector128<double> n = k - magic;
-        Vector128<double> r = MulAdd(n, Vector128.Create(-F64Ln2Hi), y);
-        r = MulAdd(n, Vector128.Create(-F64Ln2Lo), r);
+        Vector128<double> r = M.MulAdd(n, Vector128.Create(-F64Ln2Hi), y);
+        r = M.MulAdd(n, Vector128.Create(-F64Ln2Lo), r);
         Vector128<double> p = Vector128.Create(F64E10);
-        p = MulAdd(p, r, Vector128.Create(F64E9));
-        p = MulAdd(p, r, Vector128.Create(F64E8));
-        p = MulAdd(p, r, Vector128.Create(F64E7));
-        p = MulAdd(p, r, Vector128.Create(F64E6));
-        p = MulAdd(p, r, Vector128.Create(F64E5));
-        p = MulAdd(p, r, Vector128.Create(F64E4));
-        p = MulAdd(p, r, Vector128.Create(F64E3));
-        p = MulAdd(p, r, Vector128.Create(F64E2));
-        p = MulAdd(MulAdd(p, r, Vector128<double>.One), r, Vector128<double>.One);
+        p = M.MulAdd(p, r, Vector128.Create(F64E9));
+        p = M.MulAdd(p, r, Vector128.Create(F64E8));
+        p = M.MulAdd(p, r, Vector128.Create(F64E7));
+        p = M.MulAdd(p, r, Vector128.Create(F64E6));
+        p = M.MulAdd(p, r, Vector128.Create(F64E5));
+        p = M.MulAdd(p, r, Vector128.Create(F64E4));
+        p = M.MulAdd(p, r, Vector128.Create(F64E3));
+        p = M.MulAdd(p, r, Vector128.Create(F64E2));
+        p = M.MulAdd(M.MulAdd(p, r, Vector128<double>.One), r, Vector128<double>.One);
         Vector128<double> scale = Vector128.ShiftLeft(k.AsInt64() + Vector128.Create(1023L), 52).AsDouble();
         return Vector128.AndNot(p * scale, Vector128.LessThan(y, Vector128.Create(F64ExpCutoff)));
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static Vector256<double> ExpNonPositive(Vector256<double> y)
+    internal static Vector256<double> ExpNonPositive(Vector256<double> y) => ExpNonPositive<HardwareMultiplyAdd>(y);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Vector256<double> ExpNonPositive<M>(Vector256<double> y)
+        where M : IMultiplyAdd
     {
         Vector256<double> magic = Vector256.Create(F64RoundMagic);
-        Vector256<double> k = MulAdd(y, Vector256.Create(F64Log2E), magic);
+        Vector256<double> k = M.MulAdd(y, Vector256.Create(F64Log2E), magic);
         Vector256<double> n = k - magic;
-        Vector256<double> r = MulAdd(n, Vector256.Create(-F64Ln2Hi), y);
-        r = MulAdd(n, Vector256.Create(-F64Ln2Lo), r);
+        Vector256<double> r = M.MulAdd(n, Vector256.Create(-F64Ln2Hi), y);
+        r = M.MulAdd(n, Vector256.Create(-F64Ln2Lo), r);
         Vector256<double> p = Vector256.Create(F64E10);
-        p = MulAdd(p, r, Vector256.Create(F64E9));
-        p = MulAdd(p, r, Vector256.Create(F64E8));
-        p = MulAdd(p, r, Vector256.Create(F64E7));
-        p = MulAdd(p, r, Vector256.Create(F64E6));
-        p = MulAdd(p, r, Vector256.Create(F64E5));
-        p = MulAdd(p, r, Vector256.Create(F64E4));
-        p = MulAdd(p, r, Vector256.Create(F64E3));
-        p = MulAdd(p, r, Vector256.Create(F64E2));
-        p = MulAdd(MulAdd(p, r, Vector256<double>.One), r, Vector256<double>.One);
+        p = M.MulAdd(p, r, Vector256.Create(F64E9));
+        p = M.MulAdd(p, r, Vector256.Create(F64E8));
+        p = M.MulAdd(p, r, Vector256.Create(F64E7));
+        p = M.MulAdd(p, r, Vector256.Create(F64E6));
+        p = M.MulAdd(p, r, Vector256.Create(F64E5));
+        p = M.MulAdd(p, r, Vector256.Create(F64E4));
+        p = M.MulAdd(p, r, Vector256.Create(F64E3));
+        p = M.MulAdd(p, r, Vector256.Create(F64E2));
+        p = M.MulAdd(M.MulAdd(p, r, Vector256<double>.One), r, Vector256<double>.One);
         Vector256<double> scale = Vector256.ShiftLeft(k.AsInt64() + Vector256.Create(1023L), 52).AsDouble();
         return Vector256.AndNot(p * scale, Vector256.LessThan(y, Vector256.Create(F64ExpCutoff)));
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static Vector512<double> ExpNonPositive(Vector512<double> y)
+    internal static Vector512<double> ExpNonPositive(Vector512<double> y) => ExpNonPositive<HardwareMultiplyAdd>(y);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Vector512<double> ExpNonPositive<M>(Vector512<double> y)
+        where M : IMultiplyAdd
     {
         Vector512<double> magic = Vector512.Create(F64RoundMagic);
-        Vector512<double> k = MulAdd(y, Vector512.Create(F64Log2E), magic);
+        Vector512<double> k = M.MulAdd(y, Vector512.Create(F64Log2E), magic);
         Vector512<double> n = k - magic;
-        Vector512<double> r = MulAdd(n, Vector512.Create(-F64Ln2Hi), y);
-        r = MulAdd(n, Vector512.Create(-F64Ln2Lo), r);
+        Vector512<double> r = M.MulAdd(n, Vector512.Create(-F64Ln2Hi), y);
+        r = M.MulAdd(n, Vector512.Create(-F64Ln2Lo), r);
         Vector512<double> p = Vector512.Create(F64E10);
-        p = MulAdd(p, r, Vector512.Create(F64E9));
-        p = MulAdd(p, r, Vector512.Create(F64E8));
-        p = MulAdd(p, r, Vector512.Create(F64E7));
-        p = MulAdd(p, r, Vector512.Create(F64E6));
-        p = MulAdd(p, r, Vector512.Create(F64E5));
-        p = MulAdd(p, r, Vector512.Create(F64E4));
-        p = MulAdd(p, r, Vector512.Create(F64E3));
-        p = MulAdd(p, r, Vector512.Create(F64E2));
-        p = MulAdd(MulAdd(p, r, Vector512<double>.One), r, Vector512<double>.One);
+        p = M.MulAdd(p, r, Vector512.Create(F64E9));
+        p = M.MulAdd(p, r, Vector512.Create(F64E8));
+        p = M.MulAdd(p, r, Vector512.Create(F64E7));
+        p = M.MulAdd(p, r, Vector512.Create(F64E6));
+        p = M.MulAdd(p, r, Vector512.Create(F64E5));
+        p = M.MulAdd(p, r, Vector512.Create(F64E4));
+        p = M.MulAdd(p, r, Vector512.Create(F64E3));
+        p = M.MulAdd(p, r, Vector512.Create(F64E2));
+        p = M.MulAdd(M.MulAdd(p, r, Vector512<double>.One), r, Vector512<double>.One);
         Vector512<double> power = Avx512F.IsSupported
             ? Avx512F.Scale(p, n)
             : p * Vector512.ShiftLeft(k.AsInt64() + Vector512.Create(1023L), 52).AsDouble();
