@@ -98,7 +98,7 @@ internal static class CellApi
     /// Emits the documentation, signature and argument checks of a hidden-state cell's (GRU, RNN) sequence
     /// <c>Forward</c>, leaving its body open for the kind's kernels.
     /// </summary>
-    public static void OpenHiddenStateForward(SourceWriter w, string e)
+    public static void OpenHiddenStateForward(SourceWriter w, string e, string cellName)
     {
         const string Span = "global::System.Span";
         const string ReadOnlySpan = "global::System.ReadOnlySpan";
@@ -117,5 +117,11 @@ internal static class CellApi
         w.Line("global::Simd.Guard.Length(inputs.Length, (long)steps * batch * InputSize, nameof(inputs), \"steps × batch × InputSize = {0} × {1} × {2}\", steps, batch, InputSize);");
         w.Line("global::Simd.Guard.Length(hidden.Length, (long)batch * HiddenSize, nameof(hidden), \"batch × HiddenSize = {0} × {1}\", batch, HiddenSize);");
         w.Line("global::Simd.Guard.Length(outputs.Length, (long)steps * batch * HiddenSize, nameof(outputs), \"steps × batch × HiddenSize = {0} × {1} × {2}\", steps, batch, HiddenSize);");
+        w.Line($"if (CheckFinite) global::Simd.NonFinite.ThrowIfAny<{e}>(inputs, \"{cellName}\", \"inputs\", InputSize, global::System.Math.Max(batch, 1));");
+        w.Line("SimdForward(steps, batch, inputs, hidden, outputs, tape);");
+        w.Line($"if (CheckFinite) global::Simd.NonFinite.ThrowIfAny<{e}>(outputs, \"{cellName}\", \"outputs\", HiddenSize, global::System.Math.Max(batch, 1));");
+        w.Close();
+        w.Line();
+        w.Open($"private void SimdForward(int steps, int batch, {ReadOnlySpan}<{e}> inputs, {Span}<{e}> hidden, {Span}<{e}> outputs, global::Simd.Tape<{e}>? tape)");
     }
 }

@@ -58,13 +58,16 @@ internal abstract class CellEmitterBase
     protected void EmitHiddenStateSteps(SourceWriter w)
     {
         var e = _e;
+        EmitCheckFiniteProperty(w);
         w.Line("/// <summary>Advances one sample by one step: h is replaced by the new state.</summary>");
         w.Line("/// <param name=\"input\">x_t, <see cref=\"InputSize\"/> long.</param><param name=\"hidden\">h, <see cref=\"HiddenSize\"/> long; updated in place.</param>");
         w.Line("/// <exception cref=\"global::System.ArgumentException\">A span has the wrong length; nothing is written.</exception>");
         w.Open($"public void Step({ReadOnlySpan}<{e}> input, {Span}<{e}> hidden)");
         w.Line("global::Simd.Guard.Length(input.Length, InputSize, nameof(input), \"InputSize\");");
         w.Line("global::Simd.Guard.Length(hidden.Length, HiddenSize, nameof(hidden), \"HiddenSize\");");
+        CheckFinite(w, "input", "InputSize", "1");
         Dispatch(w, "StepBatch", $"ref SimdWeights, ref {Marshal}.GetReference(input), ref {Marshal}.GetReference(hidden), 1");
+        CheckFinite(w, "hidden", "HiddenSize", "1");
         w.Close();
         w.Line();
         w.Line("/// <summary>Advances a batch of independent samples by one step (for example many agents in one frame).</summary>");
@@ -77,8 +80,31 @@ internal abstract class CellEmitterBase
         w.Close();
         w.Line("int batch = hidden.Length / HiddenSize;");
         w.Line("global::Simd.Guard.Length(inputs.Length, (long)batch * InputSize, nameof(inputs), \"batch × InputSize = {0} × {1}\", batch, InputSize);");
+        CheckFinite(w, "inputs", "InputSize", "batch");
         Dispatch(w, "StepBatch", $"ref SimdWeights, ref {Marshal}.GetReference(inputs), ref {Marshal}.GetReference(hidden), batch");
+        CheckFinite(w, "hidden", "HiddenSize", "batch");
         w.Close();
         w.Line();
+    }
+
+    /// <summary>Emits the opt-in <c>CheckFinite</c> property (off by default: the scan reads every value once more).</summary>
+    protected static void EmitCheckFiniteProperty(SourceWriter w)
+    {
+        w.Line("/// <summary>");
+        w.Line("/// When true, <c>Step</c>, <c>StepBatch</c> and <c>Forward</c> scan their inputs before the step and their new state and");
+        w.Line("/// outputs after it, and throw <see cref=\"global::Simd.NonFiniteValueException\"/> naming this cell, the tensor, the step,");
+        w.Line("/// the sample and the index of the first NaN or infinity. A bad input is reported before anything is written.");
+        w.Line("/// Off by default: the scan costs one more read of every value.");
+        w.Line("/// </summary>");
+        w.Line("public bool CheckFinite { get; set; }");
+        w.Line();
+    }
+
+    /// <summary>Emits a guarded <c>NonFinite.ThrowIfAny</c> call on a time-major [steps, rows, rowLength] tensor.</summary>
+    protected void CheckFinite(SourceWriter w, string tensor, string rowLength, string rowsPerStep)
+    {
+        var name = _spec.TypeName.Replace("@", string.Empty);
+        var rows = rowsPerStep == "1" ? string.Empty : $", global::System.Math.Max({rowsPerStep}, 1)";
+        w.Line($"if (CheckFinite) global::Simd.NonFinite.ThrowIfAny<{_e}>({tensor}, \"{name}\", \"{tensor}\", {rowLength}{rows});");
     }
 }

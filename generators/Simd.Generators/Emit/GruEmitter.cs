@@ -703,7 +703,7 @@ internal sealed class GruEmitter : CellEmitterBase
         w.Close();
         w.Line();
 
-        CellApi.OpenHiddenStateForward(w, e);
+        CellApi.OpenHiddenStateForward(w, e, _spec.TypeName.Replace("@", string.Empty));
         w.Line($"ref {e} w = ref SimdWeights;");
         w.Open("if (tape is null)");
         w.Open("for (int t = 0; t < steps; t++)");

@@ -791,6 +791,7 @@ internal sealed class LstmEmitter : CellEmitterBase
         w.Line();
 
         // Inference.
+        EmitCheckFiniteProperty(w);
         w.Line("/// <summary>Advances one sample by one step: h and c are replaced by the new state.</summary>");
         w.Line($"/// <param name=\"input\">x_t, <see cref=\"InputSize\"/> long.</param><param name=\"hidden\">h, <see cref=\"{Hs("HiddenSize")}\"/> long; updated in place.</param><param name=\"cell\">c, <see cref=\"HiddenSize\"/> long; updated in place.</param>");
         w.Line("/// <exception cref=\"global::System.ArgumentException\">A span has the wrong length; nothing is written.</exception>");
@@ -798,7 +799,10 @@ internal sealed class LstmEmitter : CellEmitterBase
         w.Line("global::Simd.Guard.Length(input.Length, InputSize, nameof(input), \"InputSize\");");
         w.Line(Hs("global::Simd.Guard.Length(hidden.Length, HiddenSize, nameof(hidden), \"HiddenSize\");"));
         w.Line("global::Simd.Guard.Length(cell.Length, HiddenSize, nameof(cell), \"HiddenSize\");");
+        CheckFinite(w, "input", "InputSize", "1");
         Dispatch(w, InferenceCore, $"ref SimdWeights, {(_spec.BFloat16Inference ? $"ref {Marshal}.GetArrayDataReference(_simdInferenceWeights), " : string.Empty)}ref {Marshal}.GetReference(input), ref {Marshal}.GetReference(hidden), ref {Marshal}.GetReference(cell), 1");
+        CheckFinite(w, "hidden", Hs("HiddenSize"), "1");
+        CheckFinite(w, "cell", "HiddenSize", "1");
         w.Close();
         w.Line();
         w.Line("/// <summary>Advances a batch of independent samples by one step (for example many agents in one frame).</summary>");
@@ -815,7 +819,10 @@ internal sealed class LstmEmitter : CellEmitterBase
         w.Line(_l.Projected
             ? "global::Simd.Guard.Length(cell.Length, batch * HiddenSize, nameof(cell), \"batch × HiddenSize = {0} × {1}\", batch, HiddenSize);"
             : "global::Simd.Guard.Length(cell.Length, hidden.Length, nameof(cell), \"batch × HiddenSize = {0} × {1}\", batch, HiddenSize);");
+        CheckFinite(w, "inputs", "InputSize", "batch");
         Dispatch(w, InferenceCore, $"ref SimdWeights, {(_spec.BFloat16Inference ? $"ref {Marshal}.GetArrayDataReference(_simdInferenceWeights), " : string.Empty)}ref {Marshal}.GetReference(inputs), ref {Marshal}.GetReference(hidden), ref {Marshal}.GetReference(cell), batch");
+        CheckFinite(w, "hidden", Hs("HiddenSize"), "batch");
+        CheckFinite(w, "cell", "HiddenSize", "batch");
         w.Close();
         w.Line();
 
@@ -867,12 +874,15 @@ internal sealed class LstmEmitter : CellEmitterBase
         w.Line(Hs("global::Simd.Guard.Length(hidden.Length, (long)batch * HiddenSize, nameof(hidden), \"batch × HiddenSize = {0} × {1}\", batch, HiddenSize);"));
         w.Line("global::Simd.Guard.Length(cell.Length, batch * HiddenSize, nameof(cell), \"batch × HiddenSize = {0} × {1}\", batch, HiddenSize);");
         w.Line(Hs("global::Simd.Guard.Length(outputs.Length, (long)steps * batch * HiddenSize, nameof(outputs), \"steps × batch × HiddenSize = {0} × {1} × {2}\", steps, batch, HiddenSize);"));
+        CheckFinite(w, "inputs", "InputSize", "batch");
         w.Line($"ref {e} w = ref SimdWeights;");
         w.Open("if (tape is null)");
         w.Open("for (int t = 0; t < steps; t++)");
         Dispatch(w, InferenceCore, $"ref w, {(_spec.BFloat16Inference ? $"ref {Marshal}.GetArrayDataReference(_simdInferenceWeights), " : string.Empty)}ref {Marshal}.GetReference(inputs.Slice(t * batch * InputSize)), ref {Marshal}.GetReference(hidden), ref {Marshal}.GetReference(cell), batch");
         w.Line(Hs("hidden.CopyTo(outputs.Slice(t * batch * HiddenSize));"));
         w.Close();
+        CheckFinite(w, "outputs", Hs("HiddenSize"), "batch");
+        CheckFinite(w, "cell", "HiddenSize", "batch");
         w.Line("return;");
         w.Close();
         w.Line($"SimdRegions(tape, out var xs, out var hs, out var cs, out var gates, out var tanhC, out _, out _, out _, out _{(l.Projected ? ", out var rs, out _, out _" : string.Empty)});");
@@ -884,6 +894,8 @@ internal sealed class LstmEmitter : CellEmitterBase
         w.Line(Hs("hs.Slice(steps * batch * HiddenSize, batch * HiddenSize).CopyTo(hidden);"));
         w.Line("cs.Slice(steps * batch * HiddenSize, batch * HiddenSize).CopyTo(cell);");
         w.Line("tape.MarkRecorded(steps, batch);");
+        CheckFinite(w, "outputs", Hs("HiddenSize"), "batch");
+        CheckFinite(w, "cell", "HiddenSize", "batch");
         w.Close();
         w.Line();
         w.Open($"private static void SimdRegions(global::Simd.Tape<{e}> tape, out {Span}<{e}> xs, out {Span}<{e}> hs, out {Span}<{e}> cs, out {Span}<{e}> gates, out {Span}<{e}> tanhC, out {Span}<{e}> da, out {Span}<{e}> wt, out {Span}<{e}> dh, out {Span}<{e}> dc{(l.Projected ? $", out {Span}<{e}> rs, out {Span}<{e}> dhs, out {Span}<{e}> dr" : string.Empty)})");

@@ -340,7 +340,7 @@ internal sealed class RnnEmitter : CellEmitterBase
         w.Close();
         w.Line();
 
-        CellApi.OpenHiddenStateForward(w, e);
+        CellApi.OpenHiddenStateForward(w, e, _spec.TypeName.Replace("@", string.Empty));
         w.Line($"ref {e} w = ref SimdWeights;");
         w.Open("if (tape is null)");
         Dispatch(w, "Sequence", $"ref w, ref {Marshal}.GetReference(inputs), ref {Marshal}.GetReference(hidden), ref {Marshal}.GetReference(outputs), steps, batch");
