@@ -67,6 +67,23 @@ public sealed class CrossPathDeterminismTests
         }
 
         Assert.True(differing > 0, "no fast-mode cell differed between paths: the ISA settings did not take effect in the child processes");
+
+        // Deterministic mode computes the same functions as the fast one (whose cells the other tests check against
+        // double references), only in another rounding order. Each value is a chain of at most a few hundred rounded
+        // operations on magnitudes near 1 (sums of ≤ 4·37 + 37 products, four steps, two layers), so the two modes
+        // may differ by a few hundred units of roundoff relative to the largest magnitude: 1e-5 for float
+        // (2^-24 ≈ 6e-8 each) and 1e-13 for double (2^-53 ≈ 1.1e-16 each).
+        foreach (var name in deterministic)
+        {
+            var twin = "fast/" + name["deterministic/".Length..];
+            var fixedOrder = runs[0].Values[name];
+            var fast = runs[0].Values[twin];
+            var scale = fast.Max(static v => Math.Abs(v));
+            var worst = fixedOrder.Zip(fast, static (a, b) => Math.Abs(a - b)).Max() / scale;
+            var bound = name.EndsWith("-double", StringComparison.Ordinal) ? 1e-13 : 1e-5;
+            _output.WriteLine($"{name}: largest difference from the fast mode {worst:E2} of the largest magnitude");
+            Assert.True(worst <= bound, $"{name} differs from its fast twin by {worst:E2} of the largest magnitude (bound {bound:E0})");
+        }
     }
 
     private static ProbeRun RunProbe(string? disabled)
