@@ -24,10 +24,9 @@ namespace Simd.Kernels;
 public static class DeterministicKernels
 {
     /// <summary>Returns Σ_i <paramref name="left"/>[i] · <paramref name="right"/>[i] in the fixed order described on the class.</summary>
-    /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
-    /// <param name="left">The first vector.</param>
-    /// <param name="right">The second vector, as long as the first.</param>
-    /// <returns>The dot product.</returns>
+    /// <inheritdoc cref="AttentionMath.Dot{T}(ReadOnlySpan{T}, ReadOnlySpan{T})" path="/typeparam"/>
+    /// <inheritdoc cref="AttentionMath.Dot{T}(ReadOnlySpan{T}, ReadOnlySpan{T})" path="/param"/>
+    /// <inheritdoc cref="AttentionMath.Dot{T}(ReadOnlySpan{T}, ReadOnlySpan{T})" path="/returns"/>
     public static T Dot<T>(ReadOnlySpan<T> left, ReadOnlySpan<T> right)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -36,10 +35,8 @@ public static class DeterministicKernels
     }
 
     /// <summary>Adds <paramref name="scale"/> · <paramref name="source"/> to <paramref name="destination"/> with one rounding per element.</summary>
-    /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
-    /// <param name="source">The vector to scale.</param>
-    /// <param name="scale">The factor.</param>
-    /// <param name="destination">The vector added to; as long as <paramref name="source"/>.</param>
+    /// <inheritdoc cref="AttentionMath.MultiplyAdd{T}" path="/typeparam"/>
+    /// <inheritdoc cref="AttentionMath.MultiplyAdd{T}" path="/param"/>
     public static void MultiplyAdd<T>(ReadOnlySpan<T> source, T scale, Span<T> destination)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -48,9 +45,8 @@ public static class DeterministicKernels
     }
 
     /// <summary>Multiplies every element of <paramref name="values"/> by <paramref name="scale"/> (exact per element on every path).</summary>
-    /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
-    /// <param name="values">The vector, scaled in place.</param>
-    /// <param name="scale">The factor.</param>
+    /// <inheritdoc cref="AttentionMath.Scale{T}" path="/typeparam"/>
+    /// <inheritdoc cref="AttentionMath.Scale{T}" path="/param"/>
     public static void Scale<T>(Span<T> values, T scale)
         where T : unmanaged, IFloatingPointIeee754<T>
         => AttentionMath.Scale(values, scale);
@@ -59,12 +55,8 @@ public static class DeterministicKernels
     /// Writes (or adds) Σ_j <paramref name="coefficients"/>[j] · row_j to <paramref name="destination"/>, rows taken in
     /// order, one fused multiply-add per row and element; arguments as in <see cref="AttentionMath.Combine{T}"/>.
     /// </summary>
-    /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
-    /// <param name="coefficients">One weight per row.</param>
-    /// <param name="rows">The rows; at least (n − 1) · rowStride + destination.Length long for n coefficients.</param>
-    /// <param name="rowStride">Distance between the starts of consecutive rows, at least 0.</param>
-    /// <param name="destination">The result.</param>
-    /// <param name="accumulate">Whether to add to <paramref name="destination"/> instead of overwriting it.</param>
+    /// <inheritdoc cref="AttentionMath.Combine{T}" path="/typeparam"/>
+    /// <inheritdoc cref="AttentionMath.Combine{T}" path="/param"/>
     public static void Combine<T>(ReadOnlySpan<T> coefficients, ReadOnlySpan<T> rows, int rowStride, Span<T> destination, bool accumulate)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -97,11 +89,8 @@ public static class DeterministicKernels
     /// Writes (or adds) the matrix-vector product, destination[r] (+)= Σ_c matrix[r · C + c] · vector[c], each row's
     /// sum in the fixed order of <see cref="Dot{T}"/>; arguments as in <see cref="AttentionMath.MatrixVector{T}"/>.
     /// </summary>
-    /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
-    /// <param name="matrix">Row-major [rows, C], exactly rows × C long.</param>
-    /// <param name="vector">The vector, C long.</param>
-    /// <param name="destination">The result, one element per row.</param>
-    /// <param name="accumulate">Whether to add to <paramref name="destination"/> instead of overwriting it.</param>
+    /// <inheritdoc cref="AttentionMath.MatrixVector{T}" path="/typeparam"/>
+    /// <inheritdoc cref="AttentionMath.MatrixVector{T}" path="/param"/>
     public static void MatrixVector<T>(ReadOnlySpan<T> matrix, ReadOnlySpan<T> vector, Span<T> destination, bool accumulate)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -143,10 +132,9 @@ public static class DeterministicKernels
     /// Replaces <paramref name="values"/> with e^(scale·x_j − scale·max) and returns their sum in the fixed order of
     /// <see cref="Dot{T}"/>; semantics as <see cref="AttentionMath.SoftmaxNumerators{T}"/>.
     /// </summary>
-    /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
-    /// <param name="values">Scores in, unnormalized weights out.</param>
-    /// <param name="scale">A positive factor.</param>
-    /// <returns>The sum of the weights; 0 for an empty span.</returns>
+    /// <inheritdoc cref="AttentionMath.SoftmaxNumerators{T}" path="/typeparam"/>
+    /// <inheritdoc cref="AttentionMath.SoftmaxNumerators{T}" path="/param"/>
+    /// <inheritdoc cref="AttentionMath.SoftmaxNumerators{T}" path="/returns"/>
     public static T SoftmaxNumerators<T>(Span<T> values, T scale)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -207,10 +195,8 @@ public static class DeterministicKernels
     }
 
     /// <summary>The backward of softmax, dL/dx_j = p_j (dL/dp_j − Σ_k p_k dL/dp_k), the sum in the fixed order of <see cref="Dot{T}"/>.</summary>
-    /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
-    /// <param name="probabilities">The softmax output p.</param>
-    /// <param name="gradient">dL/dp, as long as p.</param>
-    /// <param name="destination">dL/dx, as long as p; may be the same span as <paramref name="gradient"/>.</param>
+    /// <inheritdoc cref="AttentionMath.SoftmaxBackward{T}" path="/typeparam"/>
+    /// <inheritdoc cref="AttentionMath.SoftmaxBackward{T}" path="/param"/>
     public static void SoftmaxBackward<T>(ReadOnlySpan<T> probabilities, ReadOnlySpan<T> gradient, Span<T> destination)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -227,11 +213,8 @@ public static class DeterministicKernels
     /// The additive (Bahdanau) score of every key, scores[j] = Σ_a v[a] · tanh(query[a] + keys[j·A + a]), each sum in
     /// the fixed order of <see cref="Dot{T}"/>; arguments as in <see cref="AttentionMath.AdditiveScores{T}"/>.
     /// </summary>
-    /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
-    /// <param name="projectedKeys">[count, A], at least scores.Length × A long.</param>
-    /// <param name="query">The projected query W_q q + b, A long.</param>
-    /// <param name="scoreWeight">v, A long.</param>
-    /// <param name="scores">Receives one score per key.</param>
+    /// <inheritdoc cref="AttentionMath.AdditiveScores{T}" path="/typeparam"/>
+    /// <inheritdoc cref="AttentionMath.AdditiveScores{T}" path="/param"/>
     public static void AdditiveScores<T>(ReadOnlySpan<T> projectedKeys, ReadOnlySpan<T> query, ReadOnlySpan<T> scoreWeight, Span<T> scores)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -275,14 +258,8 @@ public static class DeterministicKernels
     /// The backward of <see cref="AdditiveScores{T}"/>, element by element with the same tanh as the forward; arguments
     /// as in <see cref="AttentionMath.AdditiveScoresBackward{T}"/>.
     /// </summary>
-    /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
-    /// <param name="projectedKeys">[count, A], as given to the forward.</param>
-    /// <param name="query">The projected query, A long.</param>
-    /// <param name="scoreWeight">v, A long.</param>
-    /// <param name="scoreGradient">dL/dscores, count long.</param>
-    /// <param name="projectedKeyGradient">[count, A]; added to.</param>
-    /// <param name="queryGradient">A long; added to.</param>
-    /// <param name="scoreWeightGradient">A long; added to.</param>
+    /// <inheritdoc cref="AttentionMath.AdditiveScoresBackward{T}" path="/typeparam"/>
+    /// <inheritdoc cref="AttentionMath.AdditiveScoresBackward{T}" path="/param"/>
     public static void AdditiveScoresBackward<T>(ReadOnlySpan<T> projectedKeys, ReadOnlySpan<T> query, ReadOnlySpan<T> scoreWeight, ReadOnlySpan<T> scoreGradient, Span<T> projectedKeyGradient, Span<T> queryGradient, Span<T> scoreWeightGradient)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -332,13 +309,8 @@ public static class DeterministicKernels
     }
 
     /// <summary>Writes the transpose of a block (an exact copy); see <see cref="AttentionMath.Transpose{T}"/>.</summary>
-    /// <typeparam name="T">Element type.</typeparam>
-    /// <param name="source">The block's elements.</param>
-    /// <param name="rows">Rows of the block.</param>
-    /// <param name="columns">Columns of the block.</param>
-    /// <param name="sourceStride">Distance between source rows, at least <paramref name="columns"/>.</param>
-    /// <param name="destination">Receives the transposed block.</param>
-    /// <param name="destinationStride">Distance between destination rows, at least <paramref name="rows"/>.</param>
+    /// <inheritdoc cref="AttentionMath.Transpose{T}" path="/typeparam"/>
+    /// <inheritdoc cref="AttentionMath.Transpose{T}" path="/param"/>
     public static void Transpose<T>(ReadOnlySpan<T> source, int rows, int columns, int sourceStride, Span<T> destination, int destinationStride)
         where T : unmanaged
         => AttentionMath.Transpose(source, rows, columns, sourceStride, destination, destinationStride);
@@ -380,12 +352,8 @@ public static class DeterministicKernels
     /// One output row of a dense layer's backward (exact per element on every path: a product, then a sum); see
     /// <see cref="LayerMath.LinearBackwardRow{T}"/>.
     /// </summary>
-    /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
-    /// <param name="input">The sample's input x.</param>
-    /// <param name="weightRow">Row o of W, as long as x.</param>
-    /// <param name="delta">δ = dL/d(pre-activation o).</param>
-    /// <param name="weightGradientRow">Row o of dW, as long as x; added to.</param>
-    /// <param name="inputGradient">dL/dx, as long as x, added to; or empty to skip it.</param>
+    /// <inheritdoc cref="LayerMath.LinearBackwardRow{T}" path="/typeparam"/>
+    /// <inheritdoc cref="LayerMath.LinearBackwardRow{T}" path="/param"/>
     public static void LinearBackwardRow<T>(ReadOnlySpan<T> input, ReadOnlySpan<T> weightRow, T delta, Span<T> weightGradientRow, Span<T> inputGradient)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
