@@ -15,7 +15,8 @@ scalar baseline of the same class and parameters, and
     dominated by T·A tanh evaluations, which are not FLOPs);
   * allocated bytes per operation;
   * the in-process peer classes (*VsOnnxRuntime, perf/Simd.Benchmarks/Peers/): median / ONNX Runtime's median of the
-    same class and parameters (ONNX Runtime, TensorPrimitives and scalar beside Simd), and a closing table of Simd's speed-up over ONNX Runtime against the issue's targets.
+    same class and parameters (ONNX Runtime, TensorPrimitives and scalar beside Simd), and a closing table of Simd's speed-up over ONNX Runtime against the issue's targets;
+  * DeterminismBenchmarks: a closing table of each case's deterministic median ÷ fast median.
 The FLOP counts must match perf/Simd.Benchmarks/{Calibration,BatchBenchmarks,TrainingBenchmarks,AttentionBenchmarks}.cs.
 """
 import glob
@@ -129,10 +130,10 @@ def main():
              "SelfAttentionTrainingBenchmarks": 9, "CalibrationBenchmarks": 10,
              "LstmStepVsOnnxRuntime": 11, "GruStepVsOnnxRuntime": 12, "RnnStepVsOnnxRuntime": 13,
              "LstmSequenceVsOnnxRuntime": 14, "DotAttentionDecodeVsOnnxRuntime": 15, "AdditiveAttentionDecodeVsOnnxRuntime": 16,
-             "MultiHeadDecodeVsOnnxRuntime": 17}
+             "MultiHeadDecodeVsOnnxRuntime": 17, "DeterminismBenchmarks": 18}
     def sort_key(r):
         s = shape_of(r["params"]) or (0, 0)
-        return (order.get(r["type"], 18), s, r["params"], r["method"] != "Scalar", r["method"])
+        return (order.get(r["type"], 19), s, r["params"], r["method"] not in ("Scalar", "Fast"), r["method"])
     rows.sort(key=sort_key)
 
     lines = [
@@ -146,6 +147,8 @@ def main():
                                                                 "TrainingBenchmarks": "(64,128) T=64 B=32"}.get(t, "")
         if t in ATTENTION:
             shape_text = ATTENTION[t][0]
+        if t == "DeterminismBenchmarks":
+            shape_text = p.partition("Case=")[2]
         if t in PEER_SHAPE:
             batch = p.partition("Batch=")[2]
             shape_text = PEER_SHAPE[t] + (f" B={batch}" if batch else "")
@@ -208,6 +211,17 @@ def main():
                   "median ÷ Simd median; allocated = managed bytes per call):", "",
                   "| workload | shape | Simd ns | ONNX Runtime ns | TensorPrimitives ns | scalar ns | speed-up | target | verdict | Simd B | ORT B |",
                   "|---|---|---:|---:|---:|---:|---:|---:|---|---:|---:|"] + peers
+
+    # DeterminismBenchmarks: the cost of Deterministic = true, per case.
+    determinism = []
+    for r in rows:
+        fast = by_key.get((r["type"], r["params"], "Fast"))
+        if r["type"] == "DeterminismBenchmarks" and r["method"] == "Deterministic" and fast:
+            determinism.append(f"| {r['params'].partition('Case=')[2]} | {fmt_ns(fast['median'])} | {fmt_ns(r['median'])} | "
+                               f"{r['median'] / fast['median']:.2f}× |")
+    if determinism:
+        lines += ["", "Cost of Deterministic = true (deterministic median ÷ fast median):", "",
+                  "| case | fast ns | deterministic ns | ratio |", "|---|---:|---:|---:|"] + determinism
 
     head = []
     if host:

@@ -205,7 +205,8 @@ internal static class AttentionVerify
     /// <summary>Throws when max |actual − expected| exceeds <see cref="RelativeTolerance"/> × max |expected|.</summary>
     /// <param name="what">Name for the message.</param><param name="actual">Generated cell's values.</param>
     /// <param name="expected">Reference values, not all zero.</param>
-    public static void CloseRelative(string what, ReadOnlySpan<float> actual, ReadOnlySpan<float> expected)
+    /// <param name="difference">What is subtracted from what, for the messages.</param>
+    public static void CloseRelative(string what, ReadOnlySpan<float> actual, ReadOnlySpan<float> expected, string difference = "generated − scalar")
     {
         float largest = 0;
         foreach (float e in expected)
@@ -218,7 +219,7 @@ internal static class AttentionVerify
             throw new InvalidOperationException($"{what}: the reference is all zero (or NaN), so the comparison would prove nothing.");
         }
 
-        Verify.Close(what, actual, expected, RelativeTolerance * largest); // the printed tolerance shows the reference's scale
+        Verify.Close(what, actual, expected, RelativeTolerance * largest, difference); // the printed tolerance shows the reference's scale
     }
 
     /// <summary>Imports the reference's four tensors into <paramref name="cell"/> by name.</summary>

@@ -28,8 +28,9 @@ public static class Verify
     /// <summary>Throws when max |actual − expected| exceeds <paramref name="tolerance"/>; returns the max difference.</summary>
     /// <param name="what">Name for the message.</param><param name="actual">Generated cell's values.</param>
     /// <param name="expected">Reference values.</param><param name="tolerance">Allowed absolute difference.</param>
+    /// <param name="difference">What is subtracted from what, for the messages.</param>
     /// <returns>The largest absolute difference.</returns>
-    public static float Close(string what, ReadOnlySpan<float> actual, ReadOnlySpan<float> expected, float tolerance)
+    public static float Close(string what, ReadOnlySpan<float> actual, ReadOnlySpan<float> expected, float tolerance, string difference = "generated − scalar")
     {
         if (actual.Length != expected.Length)
         {
@@ -49,24 +50,25 @@ public static class Verify
         if (!(worst <= tolerance))
         {
             throw new InvalidOperationException(
-                $"Verification failed for {what}: max |generated − scalar| = {worst:E3} at [{at}] (generated {actual[at]}, scalar {expected[at]}) > tolerance {tolerance:E1}.");
+                $"Verification failed for {what}: max |{difference}| = {worst:E3} at [{at}] (values {actual[at]} and {expected[at]}) > tolerance {tolerance:E1}.");
         }
-        Console.WriteLine($"// verified {what}: max |generated − scalar| = {worst:E2} (tolerance {tolerance:E1})");
+        Console.WriteLine($"// verified {what}: max |{difference}| = {worst:E2} (tolerance {tolerance:E1})");
         return worst;
     }
 
     /// <summary>Like <see cref="Close"/> with a tolerance relative to the reference's largest magnitude (at least 1).</summary>
     /// <param name="what">Name for the message.</param><param name="actual">Generated cell's values.</param>
     /// <param name="expected">Reference values.</param><param name="relativeTolerance">Tolerance per unit of scale.</param>
+    /// <param name="difference">What is subtracted from what, for the messages.</param>
     /// <returns>The largest absolute difference.</returns>
-    public static float CloseScaled(string what, ReadOnlySpan<float> actual, ReadOnlySpan<float> expected, float relativeTolerance)
+    public static float CloseScaled(string what, ReadOnlySpan<float> actual, ReadOnlySpan<float> expected, float relativeTolerance, string difference = "generated − scalar")
     {
         float scale = 1;
         foreach (float e in expected)
         {
             scale = MathF.Max(scale, MathF.Abs(e));
         }
-        return Close(what, actual, expected, relativeTolerance * scale);
+        return Close(what, actual, expected, relativeTolerance * scale, difference);
     }
 
     /// <summary>Random values from U(−1, 1).</summary>
