@@ -12,14 +12,15 @@ namespace Simd.Kernels;
 /// are the same bits on every CPU and instruction-set setting.
 /// </summary>
 /// <remarks>
-/// <para>Element-by-element work (weighted sums of rows, scaling, gradient updates) may use any vector width: each
-/// element goes through the same fused multiply-adds in the same order whatever the width. Sums across elements
-/// (dot products, softmax denominators, additive scores) use one fixed layout instead of the widest vector: four
-/// 128-bit accumulators, so element i goes to accumulator (i / L) mod 4, lane i mod L (L = 4 floats or 2 doubles),
-/// then the accumulators are added as (A0 + A1) + (A2 + A3), the lanes pairwise, and the leftover elements one by one.
-/// Every x64 and Arm64 CPU runs 128-bit vectors; with hardware intrinsics switched off the runtime emulates them lane
-/// by lane with the same IEEE operations, so the layout, not the hardware, decides the result.</para>
-/// <para>Exponentials and tanh use the <see cref="DeterministicMath"/> polynomials (fused multiply-adds).</para>
+/// <para>Element-by-element work (weighted sums of rows, scaling, activations, gradient updates) uses the widest
+/// vector: each element goes through the same fused multiply-adds in the same order whatever the width. Sums across
+/// elements (dot products, softmax denominators, additive scores) use one fixed layout of 64-byte blocks: element i
+/// goes to lane i mod L of the block accumulator (L = 16 floats or 8 doubles), the lanes of the accumulator are
+/// folded as halves, then quarters — ((A0 + A2) + (A1 + A3)) for its four 16-byte quarters A0..A3 — then the last
+/// four (or two) lanes pairwise, and the elements after the last whole block are added one by one. One Vector512,
+/// two Vector256 or four Vector128 hold the same block, so every path computes the same sums; with hardware
+/// intrinsics switched off the runtime emulates the vectors lane by lane with the same IEEE operations.</para>
+/// /// <para>Exponentials and tanh use the <see cref="DeterministicMath"/> polynomials (fused multiply-adds).</para>
 /// </remarks>
 public static class DeterministicKernels
 {
@@ -72,16 +73,105 @@ public static class DeterministicKernels
             Guard.AtLeast(rows.Length, (((long)count - 1) * rowStride) + length, nameof(rows), "(coefficients − 1) × rowStride + destination = ({0} − 1) × {1} + {2}", count, rowStride, length);
         }
 
-        if (!accumulate)
-        {
-            destination.Clear();
-        }
-
         ref var y = ref MemoryMarshal.GetReference(destination);
         ref var r = ref MemoryMarshal.GetReference(rows);
-        for (var j = 0; j < count && length > 0; j++)
+        ref var a = ref MemoryMarshal.GetReference(coefficients);
+
+        // Blocks of the destination stay in registers while every row is added in order: element d sees
+        // start, then fma(a_0, row_0[d], ·), fma(a_1, row_1[d], ·), … whatever the width of its block.
+        var d = 0;
+        if (Vector512.IsHardwareAccelerated)
         {
-            AddScaled(ref y, coefficients[j], ref Unsafe.Add(ref r, j * rowStride), length);
+            var width = Vector512<T>.Count;
+            for (; d + (4 * width) <= length; d += 4 * width)
+            {
+                var s0 = accumulate ? Vector512.LoadUnsafe(ref y, (nuint)d) : Vector512<T>.Zero;
+                var s1 = accumulate ? Vector512.LoadUnsafe(ref y, (nuint)(d + width)) : Vector512<T>.Zero;
+                var s2 = accumulate ? Vector512.LoadUnsafe(ref y, (nuint)(d + (2 * width))) : Vector512<T>.Zero;
+                var s3 = accumulate ? Vector512.LoadUnsafe(ref y, (nuint)(d + (3 * width))) : Vector512<T>.Zero;
+                for (var j = 0; j < count; j++)
+                {
+                    var c = Vector512.Create(Unsafe.Add(ref a, j));
+                    ref var row = ref Unsafe.Add(ref r, (j * rowStride) + d);
+                    s0 = Fused(c, Vector512.LoadUnsafe(ref row), s0);
+                    s1 = Fused(c, Vector512.LoadUnsafe(ref row, (nuint)width), s1);
+                    s2 = Fused(c, Vector512.LoadUnsafe(ref row, (nuint)(2 * width)), s2);
+                    s3 = Fused(c, Vector512.LoadUnsafe(ref row, (nuint)(3 * width)), s3);
+                }
+
+                s0.StoreUnsafe(ref y, (nuint)d);
+                s1.StoreUnsafe(ref y, (nuint)(d + width));
+                s2.StoreUnsafe(ref y, (nuint)(d + (2 * width)));
+                s3.StoreUnsafe(ref y, (nuint)(d + (3 * width)));
+            }
+
+            for (; d + width <= length; d += width)
+            {
+                var s0 = accumulate ? Vector512.LoadUnsafe(ref y, (nuint)d) : Vector512<T>.Zero;
+                for (var j = 0; j < count; j++)
+                {
+                    s0 = Fused(Vector512.Create(Unsafe.Add(ref a, j)), Vector512.LoadUnsafe(ref Unsafe.Add(ref r, (j * rowStride) + d)), s0);
+                }
+
+                s0.StoreUnsafe(ref y, (nuint)d);
+            }
+        }
+
+        if (Vector256.IsHardwareAccelerated)
+        {
+            var width = Vector256<T>.Count;
+            for (; d + (2 * width) <= length; d += 2 * width)
+            {
+                var s0 = accumulate ? Vector256.LoadUnsafe(ref y, (nuint)d) : Vector256<T>.Zero;
+                var s1 = accumulate ? Vector256.LoadUnsafe(ref y, (nuint)(d + width)) : Vector256<T>.Zero;
+                for (var j = 0; j < count; j++)
+                {
+                    var c = Vector256.Create(Unsafe.Add(ref a, j));
+                    ref var row = ref Unsafe.Add(ref r, (j * rowStride) + d);
+                    s0 = Fused(c, Vector256.LoadUnsafe(ref row), s0);
+                    s1 = Fused(c, Vector256.LoadUnsafe(ref row, (nuint)width), s1);
+                }
+
+                s0.StoreUnsafe(ref y, (nuint)d);
+                s1.StoreUnsafe(ref y, (nuint)(d + width));
+            }
+
+            for (; d + width <= length; d += width)
+            {
+                var s0 = accumulate ? Vector256.LoadUnsafe(ref y, (nuint)d) : Vector256<T>.Zero;
+                for (var j = 0; j < count; j++)
+                {
+                    s0 = Fused(Vector256.Create(Unsafe.Add(ref a, j)), Vector256.LoadUnsafe(ref Unsafe.Add(ref r, (j * rowStride) + d)), s0);
+                }
+
+                s0.StoreUnsafe(ref y, (nuint)d);
+            }
+        }
+
+        if (Vector128.IsHardwareAccelerated)
+        {
+            var width = Vector128<T>.Count;
+            for (; d + width <= length; d += width)
+            {
+                var s0 = accumulate ? Vector128.LoadUnsafe(ref y, (nuint)d) : Vector128<T>.Zero;
+                for (var j = 0; j < count; j++)
+                {
+                    s0 = Fused(Vector128.Create(Unsafe.Add(ref a, j)), Vector128.LoadUnsafe(ref Unsafe.Add(ref r, (j * rowStride) + d)), s0);
+                }
+
+                s0.StoreUnsafe(ref y, (nuint)d);
+            }
+        }
+
+        for (; d < length; d++)
+        {
+            var s0 = accumulate ? Unsafe.Add(ref y, d) : T.Zero;
+            for (var j = 0; j < count; j++)
+            {
+                s0 = T.FusedMultiplyAdd(Unsafe.Add(ref a, j), Unsafe.Add(ref r, (j * rowStride) + d), s0);
+            }
+
+            Unsafe.Add(ref y, d) = s0;
         }
     }
 
@@ -157,41 +247,7 @@ public static class DeterministicKernels
 
         var shift = -scale * max;
         ref var v = ref MemoryMarshal.GetReference(values);
-        var length = values.Length;
-        var lanes = Vector128<T>.Count;
-        var block = 4 * lanes;
-        var i = 0;
-        var a0 = Vector128<T>.Zero;
-        var a1 = Vector128<T>.Zero;
-        var a2 = Vector128<T>.Zero;
-        var a3 = Vector128<T>.Zero;
-        var s = Vector128.Create(scale);
-        var h = Vector128.Create(shift);
-        for (; i + block <= length; i += block)
-        {
-            var e0 = Exp(Vector128.Min(Fused(s, Vector128.LoadUnsafe(ref v, (nuint)i), h), Vector128<T>.Zero));
-            var e1 = Exp(Vector128.Min(Fused(s, Vector128.LoadUnsafe(ref v, (nuint)(i + lanes)), h), Vector128<T>.Zero));
-            var e2 = Exp(Vector128.Min(Fused(s, Vector128.LoadUnsafe(ref v, (nuint)(i + (2 * lanes))), h), Vector128<T>.Zero));
-            var e3 = Exp(Vector128.Min(Fused(s, Vector128.LoadUnsafe(ref v, (nuint)(i + (3 * lanes))), h), Vector128<T>.Zero));
-            e0.StoreUnsafe(ref v, (nuint)i);
-            e1.StoreUnsafe(ref v, (nuint)(i + lanes));
-            e2.StoreUnsafe(ref v, (nuint)(i + (2 * lanes)));
-            e3.StoreUnsafe(ref v, (nuint)(i + (3 * lanes)));
-            a0 += e0;
-            a1 += e1;
-            a2 += e2;
-            a3 += e3;
-        }
-
-        var sum = Lanes((a0 + a1) + (a2 + a3));
-        for (; i < length; i++)
-        {
-            var e = Exp(T.Min(T.FusedMultiplyAdd(scale, Unsafe.Add(ref v, i), shift), T.Zero));
-            Unsafe.Add(ref v, i) = e;
-            sum += e;
-        }
-
-        return sum;
+        return FixedOrderSum(new SoftmaxTerm<T>(scale, shift), ref v, ref v, ref v, values.Length, store: true);
     }
 
     /// <summary>The backward of softmax, dL/dx_j = p_j (dL/dp_j − Σ_k p_k dL/dp_k), the sum in the fixed order of <see cref="Dot{T}"/>.</summary>
@@ -223,34 +279,11 @@ public static class DeterministicKernels
         Guard.AtLeast(projectedKeys.Length, (long)scores.Length * size, nameof(projectedKeys), "scores × query = {0} × {1}", scores.Length, size);
         ref var u = ref MemoryMarshal.GetReference(query);
         ref var v = ref MemoryMarshal.GetReference(scoreWeight);
-        var lanes = Vector128<T>.Count;
-        var block = 4 * lanes;
         for (var j = 0; j < scores.Length; j++)
         {
+            // Each key's score is Σ_a v[a] · tanh(u[a] + k[a]): the term reads u and k_j, the sum multiplies by v.
             ref var k = ref Unsafe.Add(ref MemoryMarshal.GetReference(projectedKeys), j * size);
-            var a0 = Vector128<T>.Zero;
-            var a1 = Vector128<T>.Zero;
-            var a2 = Vector128<T>.Zero;
-            var a3 = Vector128<T>.Zero;
-            var a = 0;
-            for (; a + block <= size; a += block)
-            {
-                a0 = Fused(Vector128.LoadUnsafe(ref v, (nuint)a), Tanh(Vector128.LoadUnsafe(ref u, (nuint)a) + Vector128.LoadUnsafe(ref k, (nuint)a)), a0);
-                var b = a + lanes;
-                a1 = Fused(Vector128.LoadUnsafe(ref v, (nuint)b), Tanh(Vector128.LoadUnsafe(ref u, (nuint)b) + Vector128.LoadUnsafe(ref k, (nuint)b)), a1);
-                b += lanes;
-                a2 = Fused(Vector128.LoadUnsafe(ref v, (nuint)b), Tanh(Vector128.LoadUnsafe(ref u, (nuint)b) + Vector128.LoadUnsafe(ref k, (nuint)b)), a2);
-                b += lanes;
-                a3 = Fused(Vector128.LoadUnsafe(ref v, (nuint)b), Tanh(Vector128.LoadUnsafe(ref u, (nuint)b) + Vector128.LoadUnsafe(ref k, (nuint)b)), a3);
-            }
-
-            var sum = Lanes((a0 + a1) + (a2 + a3));
-            for (; a < size; a++)
-            {
-                sum = T.FusedMultiplyAdd(Unsafe.Add(ref v, a), Tanh(Unsafe.Add(ref u, a) + Unsafe.Add(ref k, a)), sum);
-            }
-
-            scores[j] = sum;
+            scores[j] = FixedOrderSum(default(AdditiveTerm<T>), ref k, ref u, ref v, size, store: false);
         }
     }
 
@@ -320,26 +353,14 @@ public static class DeterministicKernels
     /// <param name="values">The vector, replaced by its tanh.</param>
     public static void Tanh<T>(Span<T> values)
         where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        for (var i = 0; i < values.Length; i++)
-        {
-            values[i] = Tanh(values[i]);
-        }
-    }
+        => Apply<T, TanhActivation>(values);
 
     /// <summary>Applies the logistic function in place with the <see cref="DeterministicMath"/> polynomial.</summary>
     /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
     /// <param name="values">The vector, replaced by its sigmoid.</param>
     public static void Sigmoid<T>(Span<T> values)
         where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        for (var i = 0; i < values.Length; i++)
-        {
-            values[i] = typeof(T) == typeof(float)
-                ? Unsafe.BitCast<float, T>(DeterministicMath.Sigmoid(Unsafe.BitCast<T, float>(values[i])))
-                : Unsafe.BitCast<double, T>(DeterministicMath.Sigmoid(Unsafe.BitCast<T, double>(values[i])));
-        }
-    }
+        => Apply<T, SigmoidActivation>(values);
 
     /// <summary>Applies max(x, 0) in place (exact on every path).</summary>
     /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
@@ -370,6 +391,80 @@ public static class DeterministicKernels
         {
             AddScaled(ref MemoryMarshal.GetReference(inputGradient), delta, ref MemoryMarshal.GetReference(weightRow), length);
         }
+    }
+
+    // An activation element by element at the widest width: each lane computes exactly what the scalar tail does.
+    private static void Apply<T, TActivation>(Span<T> values)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TActivation : struct, IActivation
+    {
+        ref var v = ref MemoryMarshal.GetReference(values);
+        var i = 0;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            for (; i + Vector512<T>.Count <= values.Length; i += Vector512<T>.Count)
+            {
+                TActivation.Apply(Vector512.LoadUnsafe(ref v, (nuint)i)).StoreUnsafe(ref v, (nuint)i);
+            }
+        }
+
+        if (Vector256.IsHardwareAccelerated)
+        {
+            for (; i + Vector256<T>.Count <= values.Length; i += Vector256<T>.Count)
+            {
+                TActivation.Apply(Vector256.LoadUnsafe(ref v, (nuint)i)).StoreUnsafe(ref v, (nuint)i);
+            }
+        }
+
+        if (Vector128.IsHardwareAccelerated)
+        {
+            for (; i + Vector128<T>.Count <= values.Length; i += Vector128<T>.Count)
+            {
+                TActivation.Apply(Vector128.LoadUnsafe(ref v, (nuint)i)).StoreUnsafe(ref v, (nuint)i);
+            }
+        }
+
+        for (; i < values.Length; i++)
+        {
+            Unsafe.Add(ref v, i) = TActivation.Apply(Unsafe.Add(ref v, i));
+        }
+    }
+
+    private interface IActivation
+    {
+        static abstract Vector512<T> Apply<T>(Vector512<T> x)
+            where T : unmanaged;
+
+        static abstract Vector256<T> Apply<T>(Vector256<T> x)
+            where T : unmanaged;
+
+        static abstract Vector128<T> Apply<T>(Vector128<T> x)
+            where T : unmanaged;
+
+        static abstract T Apply<T>(T x)
+            where T : unmanaged;
+    }
+
+    private readonly struct TanhActivation : IActivation
+    {
+        public static Vector512<T> Apply<T>(Vector512<T> x) where T : unmanaged => Tanh(x);
+
+        public static Vector256<T> Apply<T>(Vector256<T> x) where T : unmanaged => Tanh(x);
+
+        public static Vector128<T> Apply<T>(Vector128<T> x) where T : unmanaged => Tanh(x);
+
+        public static T Apply<T>(T x) where T : unmanaged => Tanh(x);
+    }
+
+    private readonly struct SigmoidActivation : IActivation
+    {
+        public static Vector512<T> Apply<T>(Vector512<T> x) where T : unmanaged => Sigmoid(x);
+
+        public static Vector256<T> Apply<T>(Vector256<T> x) where T : unmanaged => Sigmoid(x);
+
+        public static Vector128<T> Apply<T>(Vector128<T> x) where T : unmanaged => Sigmoid(x);
+
+        public static T Apply<T>(T x) where T : unmanaged => Sigmoid(x);
     }
 
     // y[i] = fma(scale, x[i], y[i]) for i < length: element-by-element, so the widest vector is safe.
@@ -413,29 +508,173 @@ public static class DeterministicKernels
     // The fixed-order dot product described on the class.
     private static T FixedOrderDot<T>(ref T x, ref T y, int length)
         where T : unmanaged, IFloatingPointIeee754<T>
+        => FixedOrderSum(default(ProductTerm<T>), ref x, ref x, ref y, length, store: false);
+
+    /// <summary>
+    /// Σ_i term(x, z, i) · y[i] in the fixed block layout described on the class (with <paramref name="store"/>, term(x, i)
+    /// is also written back to x[i] and y is unused: the sum is then Σ term(x, z, i), used by the softmax numerators).
+    /// </summary>
+    private static T FixedOrderSum<T, TTerm>(TTerm term, ref T x, ref T z, ref T y, int length, bool store)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TTerm : struct, ITerm<T>
     {
-        var lanes = Vector128<T>.Count;
-        var block = 4 * lanes;
-        var a0 = Vector128<T>.Zero;
-        var a1 = Vector128<T>.Zero;
-        var a2 = Vector128<T>.Zero;
-        var a3 = Vector128<T>.Zero;
-        var i = 0;
-        for (; i + block <= length; i += block)
+        var block = 64 / Unsafe.SizeOf<T>();
+        var blocks = length / block * block;
+        Vector128<T> folded;
+        if (Vector512.IsHardwareAccelerated)
         {
-            a0 = Fused(Vector128.LoadUnsafe(ref x, (nuint)i), Vector128.LoadUnsafe(ref y, (nuint)i), a0);
-            a1 = Fused(Vector128.LoadUnsafe(ref x, (nuint)(i + lanes)), Vector128.LoadUnsafe(ref y, (nuint)(i + lanes)), a1);
-            a2 = Fused(Vector128.LoadUnsafe(ref x, (nuint)(i + (2 * lanes))), Vector128.LoadUnsafe(ref y, (nuint)(i + (2 * lanes))), a2);
-            a3 = Fused(Vector128.LoadUnsafe(ref x, (nuint)(i + (3 * lanes))), Vector128.LoadUnsafe(ref y, (nuint)(i + (3 * lanes))), a3);
+            var a = Vector512<T>.Zero;
+            for (var i = 0; i < blocks; i += block)
+            {
+                var t = term.Apply(ref x, ref z, i, Vector512<T>.Zero);
+                if (store)
+                {
+                    t.StoreUnsafe(ref x, (nuint)i);
+                    a += t;
+                }
+                else
+                {
+                    a = Fused(t, Vector512.LoadUnsafe(ref y, (nuint)i), a);
+                }
+            }
+
+            var half = a.GetLower() + a.GetUpper();
+            folded = half.GetLower() + half.GetUpper();
+        }
+        else if (Vector256.IsHardwareAccelerated)
+        {
+            var lanes = Vector256<T>.Count;
+            var a0 = Vector256<T>.Zero;
+            var a1 = Vector256<T>.Zero;
+            for (var i = 0; i < blocks; i += block)
+            {
+                var t0 = term.Apply(ref x, ref z, i, Vector256<T>.Zero);
+                var t1 = term.Apply(ref x, ref z, i + lanes, Vector256<T>.Zero);
+                if (store)
+                {
+                    t0.StoreUnsafe(ref x, (nuint)i);
+                    t1.StoreUnsafe(ref x, (nuint)(i + lanes));
+                    a0 += t0;
+                    a1 += t1;
+                }
+                else
+                {
+                    a0 = Fused(t0, Vector256.LoadUnsafe(ref y, (nuint)i), a0);
+                    a1 = Fused(t1, Vector256.LoadUnsafe(ref y, (nuint)(i + lanes)), a1);
+                }
+            }
+
+            var half = a0 + a1;
+            folded = half.GetLower() + half.GetUpper();
+        }
+        else
+        {
+            // Also the path with hardware intrinsics switched off: the runtime emulates Vector128 lane by lane.
+            var lanes = Vector128<T>.Count;
+            var a0 = Vector128<T>.Zero;
+            var a1 = Vector128<T>.Zero;
+            var a2 = Vector128<T>.Zero;
+            var a3 = Vector128<T>.Zero;
+            for (var i = 0; i < blocks; i += block)
+            {
+                var t0 = term.Apply(ref x, ref z, i, Vector128<T>.Zero);
+                var t1 = term.Apply(ref x, ref z, i + lanes, Vector128<T>.Zero);
+                var t2 = term.Apply(ref x, ref z, i + (2 * lanes), Vector128<T>.Zero);
+                var t3 = term.Apply(ref x, ref z, i + (3 * lanes), Vector128<T>.Zero);
+                if (store)
+                {
+                    t0.StoreUnsafe(ref x, (nuint)i);
+                    t1.StoreUnsafe(ref x, (nuint)(i + lanes));
+                    t2.StoreUnsafe(ref x, (nuint)(i + (2 * lanes)));
+                    t3.StoreUnsafe(ref x, (nuint)(i + (3 * lanes)));
+                    a0 += t0;
+                    a1 += t1;
+                    a2 += t2;
+                    a3 += t3;
+                }
+                else
+                {
+                    a0 = Fused(t0, Vector128.LoadUnsafe(ref y, (nuint)i), a0);
+                    a1 = Fused(t1, Vector128.LoadUnsafe(ref y, (nuint)(i + lanes)), a1);
+                    a2 = Fused(t2, Vector128.LoadUnsafe(ref y, (nuint)(i + (2 * lanes))), a2);
+                    a3 = Fused(t3, Vector128.LoadUnsafe(ref y, (nuint)(i + (3 * lanes))), a3);
+                }
+            }
+
+            folded = (a0 + a2) + (a1 + a3);
         }
 
-        var sum = Lanes((a0 + a1) + (a2 + a3));
-        for (; i < length; i++)
+        var sum = Lanes(folded);
+        for (var i = blocks; i < length; i++)
         {
-            sum = T.FusedMultiplyAdd(Unsafe.Add(ref x, i), Unsafe.Add(ref y, i), sum);
+            var t = term.Apply(ref x, ref z, i);
+            if (store)
+            {
+                Unsafe.Add(ref x, i) = t;
+                sum += t;
+            }
+            else
+            {
+                sum = T.FusedMultiplyAdd(t, Unsafe.Add(ref y, i), sum);
+            }
         }
 
         return sum;
+    }
+
+    /// <summary>The per-element value a fixed-order sum adds up, at every width (the width argument only picks the overload).</summary>
+    private interface ITerm<T>
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        Vector512<T> Apply(ref T x, ref T z, int at, Vector512<T> width);
+
+        Vector256<T> Apply(ref T x, ref T z, int at, Vector256<T> width);
+
+        Vector128<T> Apply(ref T x, ref T z, int at, Vector128<T> width);
+
+        T Apply(ref T x, ref T z, int at);
+    }
+
+    // x[i] itself: the sum is then a dot product with y.
+    private readonly struct ProductTerm<T> : ITerm<T>
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        public Vector512<T> Apply(ref T x, ref T z, int at, Vector512<T> width) => Vector512.LoadUnsafe(ref x, (nuint)at);
+
+        public Vector256<T> Apply(ref T x, ref T z, int at, Vector256<T> width) => Vector256.LoadUnsafe(ref x, (nuint)at);
+
+        public Vector128<T> Apply(ref T x, ref T z, int at, Vector128<T> width) => Vector128.LoadUnsafe(ref x, (nuint)at);
+
+        public T Apply(ref T x, ref T z, int at) => Unsafe.Add(ref x, at);
+    }
+
+    // e^min(scale·x + shift, 0): the softmax numerator (the minimum guards against the rounding of scale·max).
+    private readonly struct SoftmaxTerm<T>(T scale, T shift) : ITerm<T>
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        public Vector512<T> Apply(ref T x, ref T z, int at, Vector512<T> width) =>
+            Exp(Vector512.Min(Fused(Vector512.Create(scale), Vector512.LoadUnsafe(ref x, (nuint)at), Vector512.Create(shift)), Vector512<T>.Zero));
+
+        public Vector256<T> Apply(ref T x, ref T z, int at, Vector256<T> width) =>
+            Exp(Vector256.Min(Fused(Vector256.Create(scale), Vector256.LoadUnsafe(ref x, (nuint)at), Vector256.Create(shift)), Vector256<T>.Zero));
+
+        public Vector128<T> Apply(ref T x, ref T z, int at, Vector128<T> width) =>
+            Exp(Vector128.Min(Fused(Vector128.Create(scale), Vector128.LoadUnsafe(ref x, (nuint)at), Vector128.Create(shift)), Vector128<T>.Zero));
+
+        public T Apply(ref T x, ref T z, int at) => Exp(T.Min(T.FusedMultiplyAdd(scale, Unsafe.Add(ref x, at), shift), T.Zero));
+    }
+
+    // tanh(k[i] + u[i]) for the key k passed as x and the query u as z: the additive score's term (times v in the sum).
+    private readonly struct AdditiveTerm<T> : ITerm<T>
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        public Vector512<T> Apply(ref T x, ref T z, int at, Vector512<T> width) => Tanh(Vector512.LoadUnsafe(ref z, (nuint)at) + Vector512.LoadUnsafe(ref x, (nuint)at));
+
+        public Vector256<T> Apply(ref T x, ref T z, int at, Vector256<T> width) => Tanh(Vector256.LoadUnsafe(ref z, (nuint)at) + Vector256.LoadUnsafe(ref x, (nuint)at));
+
+        public Vector128<T> Apply(ref T x, ref T z, int at, Vector128<T> width) => Tanh(Vector128.LoadUnsafe(ref z, (nuint)at) + Vector128.LoadUnsafe(ref x, (nuint)at));
+
+        public T Apply(ref T x, ref T z, int at) => Tanh(Unsafe.Add(ref z, at) + Unsafe.Add(ref x, at));
     }
 
     // Lanes added pairwise in a fixed order: (l0 + l1) + (l2 + l3) for float, l0 + l1 for double.
@@ -494,4 +733,60 @@ public static class DeterministicKernels
         => typeof(T) == typeof(float)
             ? Unsafe.BitCast<float, T>(DeterministicMath.Tanh(Unsafe.BitCast<T, float>(x)))
             : Unsafe.BitCast<double, T>(DeterministicMath.Tanh(Unsafe.BitCast<T, double>(x)));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<T> Exp<T>(Vector256<T> y)
+        where T : unmanaged
+        => typeof(T) == typeof(float)
+            ? VectorMath.ExpNonPositive<FusedMultiplyAdd>(y.AsSingle()).As<float, T>()
+            : VectorMath.ExpNonPositive<FusedMultiplyAdd>(y.AsDouble()).As<double, T>();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<T> Tanh<T>(Vector256<T> x)
+        where T : unmanaged
+        => typeof(T) == typeof(float)
+            ? DeterministicMath.Tanh(x.AsSingle()).As<float, T>()
+            : DeterministicMath.Tanh(x.AsDouble()).As<double, T>();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<T> Exp<T>(Vector512<T> y)
+        where T : unmanaged
+        => typeof(T) == typeof(float)
+            ? VectorMath.ExpNonPositive<FusedMultiplyAdd>(y.AsSingle()).As<float, T>()
+            : VectorMath.ExpNonPositive<FusedMultiplyAdd>(y.AsDouble()).As<double, T>();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<T> Tanh<T>(Vector512<T> x)
+        where T : unmanaged
+        => typeof(T) == typeof(float)
+            ? DeterministicMath.Tanh(x.AsSingle()).As<float, T>()
+            : DeterministicMath.Tanh(x.AsDouble()).As<double, T>();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<T> Sigmoid<T>(Vector128<T> x)
+        where T : unmanaged
+        => typeof(T) == typeof(float)
+            ? DeterministicMath.Sigmoid(x.AsSingle()).As<float, T>()
+            : DeterministicMath.Sigmoid(x.AsDouble()).As<double, T>();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<T> Sigmoid<T>(Vector256<T> x)
+        where T : unmanaged
+        => typeof(T) == typeof(float)
+            ? DeterministicMath.Sigmoid(x.AsSingle()).As<float, T>()
+            : DeterministicMath.Sigmoid(x.AsDouble()).As<double, T>();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<T> Sigmoid<T>(Vector512<T> x)
+        where T : unmanaged
+        => typeof(T) == typeof(float)
+            ? DeterministicMath.Sigmoid(x.AsSingle()).As<float, T>()
+            : DeterministicMath.Sigmoid(x.AsDouble()).As<double, T>();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static T Sigmoid<T>(T x)
+        where T : unmanaged
+        => typeof(T) == typeof(float)
+            ? Unsafe.BitCast<float, T>(DeterministicMath.Sigmoid(Unsafe.BitCast<T, float>(x)))
+            : Unsafe.BitCast<double, T>(DeterministicMath.Sigmoid(Unsafe.BitCast<T, double>(x)));
 }
