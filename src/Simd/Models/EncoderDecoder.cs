@@ -259,8 +259,8 @@ public sealed class EncoderDecoder<T>
         Guard.Length(sources.Length, (long)batch * sourceLength, nameof(sources), "batch × sourceLength = {0} × {1}", batch, sourceLength);
         Guard.Length(targetInputs.Length, (long)batch * targetLength, nameof(targetInputs), "batch × targetLength = {0} × {1}", batch, targetLength);
         Guard.Length(targetOutputs.Length, (long)batch * targetLength, nameof(targetOutputs), "batch × targetLength = {0} × {1}", batch, targetLength);
-        CheckTokens(sources, _sourceEmbedding.VocabularySize, nameof(sources), int.MinValue);
-        CheckTokens(targetInputs, _targetEmbedding.VocabularySize, nameof(targetInputs), int.MinValue);
+        CheckTokens(sources, _sourceEmbedding.VocabularySize, nameof(sources), null);
+        CheckTokens(targetInputs, _targetEmbedding.VocabularySize, nameof(targetInputs), null);
         CheckTokens(targetOutputs, _classes, nameof(targetOutputs), ignoreIndex);
 
         _recorded = false;
@@ -324,10 +324,23 @@ public sealed class EncoderDecoder<T>
     /// <paramref name="gradients"/> (see <see cref="AddTo"/>). Call <c>ZeroGradients</c> first unless you mean to accumulate.
     /// </summary>
     /// <param name="gradients">A parameter set holding every module of this model.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="gradients"/> is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="gradients"/> lacks a module of this model; no gradient is written.</exception>
     /// <exception cref="InvalidOperationException">No forward pass has been recorded.</exception>
     public void Backward(ParameterSet<T> gradients)
     {
         Guard.NotNull(gradients, nameof(gradients));
+
+        // Every module is looked up before any gradient is added: a set without, say, the decoder must not be left
+        // holding the output layer's share of a half-finished backward pass.
+        foreach (var module in Modules)
+        {
+            if (!gradients.Contains(module))
+            {
+                throw new ArgumentException($"'{nameof(gradients)}' lacks the module {module.GetType().Name} of this model; add them all with AddTo.", nameof(gradients));
+            }
+        }
+
         if (!_recorded)
         {
             throw new InvalidOperationException("Backward needs a recorded Forward pass; call Forward first.");
@@ -448,7 +461,7 @@ public sealed class EncoderDecoder<T>
             throw new InvalidOperationException($"Decode feeds each predicted class back as the next target token, but the output layer has {_classes} classes and the target embedding only {_targetEmbedding.VocabularySize} tokens.");
         }
 
-        CheckTokens(sources, _sourceEmbedding.VocabularySize, nameof(sources), int.MinValue);
+        CheckTokens(sources, _sourceEmbedding.VocabularySize, nameof(sources), null);
         if ((uint)startToken >= (uint)_targetEmbedding.VocabularySize)
         {
             throw new ArgumentOutOfRangeException(nameof(startToken), startToken, $"'startToken' must be in [0, {_targetEmbedding.VocabularySize}).");
@@ -571,13 +584,15 @@ public sealed class EncoderDecoder<T>
         Guard.Count(batch, MaxBatch, nameof(batch));
     }
 
-    private static void CheckTokens(ReadOnlySpan<int> tokens, int vocabulary, string argumentName, int allowed)
+    // allowed: the one out-of-vocabulary value accepted (the ignore index), or null. (A sentinel int would let that
+    // int through as a token: int.MinValue used to reach the embedding after Forward had started changing state.)
+    private static void CheckTokens(ReadOnlySpan<int> tokens, int vocabulary, string argumentName, int? allowed)
     {
         for (var i = 0; i < tokens.Length; i++)
         {
             if ((uint)tokens[i] >= (uint)vocabulary && tokens[i] != allowed)
             {
-                throw new ArgumentException($"'{argumentName}' holds token {tokens[i]} at index {i}; expected 0 to {vocabulary - 1}{(allowed == int.MinValue ? string.Empty : $" or the ignore index {allowed}")}.", argumentName);
+                throw new ArgumentException($"'{argumentName}' holds token {tokens[i]} at index {i}; expected 0 to {vocabulary - 1}{(allowed is null ? string.Empty : $" or the ignore index {allowed}")}.", argumentName);
             }
         }
     }
