@@ -215,9 +215,31 @@ public sealed class EncoderDecoder<T>
     /// <summary>Adds every module to <paramref name="parameters"/> under a descriptive name (the attention only when present).</summary>
     /// <param name="parameters">The set the optimizer will update.</param>
     /// <returns><paramref name="parameters"/>.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="parameters"/> is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="parameters"/> already uses one of the names or holds one of
+    /// the modules; nothing is added.</exception>
     public ParameterSet<T> AddTo(ParameterSet<T> parameters)
     {
         Guard.NotNull(parameters, nameof(parameters));
+
+        // Checked before the first Add, so a clash on the fourth module does not leave the first three added.
+        for (var i = 0; i < parameters.Count; i++)
+        {
+            var name = parameters.Name(i);
+            if (name is "source_embedding" or "encoder" or "target_embedding" or "decoder" or "output" || (name == "attention" && _attention is not null))
+            {
+                throw new ArgumentException($"'{nameof(parameters)}' already has a module named \"{name}\"; use a set without this model's names.", nameof(parameters));
+            }
+
+            foreach (var module in Modules)
+            {
+                if (ReferenceEquals(module, parameters.Module(i)))
+                {
+                    throw new ArgumentException($"'{nameof(parameters)}' already holds this model's {module.GetType().Name} as \"{name}\"; add each module once.", nameof(parameters));
+                }
+            }
+        }
+
         parameters.Add("source_embedding", _sourceEmbedding).Add("encoder", _encoder).Add("target_embedding", _targetEmbedding).Add("decoder", _decoder);
         if (_attention is not null)
         {
@@ -333,11 +355,12 @@ public sealed class EncoderDecoder<T>
 
         // Every module is looked up before any gradient is added: a set without, say, the decoder must not be left
         // holding the output layer's share of a half-finished backward pass.
-        foreach (var module in Modules)
+        // (Indexed, not foreach: enumerating the interface would allocate on every training step.)
+        for (var m = 0; m < Modules.Count; m++)
         {
-            if (!gradients.Contains(module))
+            if (!gradients.Contains(Modules[m]))
             {
-                throw new ArgumentException($"'{nameof(gradients)}' lacks the module {module.GetType().Name} of this model; add them all with AddTo.", nameof(gradients));
+                throw new ArgumentException($"'{nameof(gradients)}' lacks the module {Modules[m].GetType().Name} of this model; add them all with AddTo.", nameof(gradients));
             }
         }
 
@@ -347,6 +370,14 @@ public sealed class EncoderDecoder<T>
         }
 
         int batch = _batch, rows = _targetLength * batch, h = _decoderHidden, c = _contextSize, d = _targetDimension, s = _sourceLength;
+        if (_attention is not null)
+        {
+            // The attention gathers the memory gradients of every StepBackward in its workspace, from zero at Prepare:
+            // prepare again (the memory is still there) so a second Backward of the same Forward gives the same
+            // gradients instead of adding the first one's memory gradients to its own.
+            _attention.Prepare(s, batch, _memory.AsSpan(0, batch * s * _encoderOutput), _memory.AsSpan(0, batch * s * _encoderOutput), default, _workspace!);
+        }
+
         Span<T> headGradients = _headInputGradients.AsSpan(0, rows * _headInput);
         _output.Backward(rows, _headInputs.AsSpan(0, rows * _headInput), _logits.AsSpan(0, rows * _classes), _logitGradients.AsSpan(0, rows * _classes), headGradients, gradients.Gradients(_output));
 

@@ -87,6 +87,8 @@ public sealed class BoundaryPropertyTests
 
     private static readonly EntryPoint[] Models = [.. TrainingEntries.EncoderDecoder()];
 
+    private static readonly EntryPoint[] Concrete = [.. ConcreteEntries.All()];
+
     /// <summary>Every entry point under test, by group: the table the properties below run.</summary>
     internal static IReadOnlyDictionary<string, EntryPoint[]> Groups { get; } = new Dictionary<string, EntryPoint[]>
     {
@@ -98,6 +100,7 @@ public sealed class BoundaryPropertyTests
         [nameof(Layers)] = Layers,
         [nameof(Training)] = Training,
         [nameof(Models)] = Models,
+        [nameof(Concrete)] = Concrete,
     };
 
     [Property(MaxTest = Cases)]
@@ -120,6 +123,9 @@ public sealed class BoundaryPropertyTests
 
     [Property(MaxTest = Cases)]
     public void Parameter_sets_optimizers_and_publishers_keep_the_boundary_contract(DoNotSize<int> seed) => BoundaryRunner.RunAll(Training, seed.Item);
+
+    [Property(MaxTest = Cases)]
+    public void Layout_converters_network_steps_and_add_to_keep_the_boundary_contract(DoNotSize<int> seed) => BoundaryRunner.RunAll(Concrete, seed.Item);
 
     [Property(MaxTest = Cases)]
     public void The_encoder_decoder_keeps_the_boundary_contract(DoNotSize<int> seed) => BoundaryRunner.RunAll(Models, seed.Item);
