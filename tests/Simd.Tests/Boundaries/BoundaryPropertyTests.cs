@@ -175,7 +175,7 @@ public sealed class BoundaryRunnerTests
 {
     // A span that must be 3 long; the broken callee does what the name says when it is not.
     private static EntryPoint Broken(string name, System.Action<float[]> callee) =>
-        new(name, static _ => new Scenario()) { Arrange = _ => new Scenario { Invoke = c => callee(c.Span<float>("values")) }.Span<float>("values", static _ => 3) };
+        new(name, _ => new Scenario { Invoke = c => callee(c.Span<float>("values")) }.Span<float>("values", static _ => 3));
 
     private static void Caught(EntryPoint entry)
     {
