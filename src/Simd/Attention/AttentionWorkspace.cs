@@ -28,7 +28,10 @@ public sealed class AttentionWorkspace<T>
         Guard.NotNull(layout, nameof(layout));
         Guard.Count(maxKeys, int.MaxValue, nameof(maxKeys));
         Guard.Count(maxBatch, int.MaxValue, nameof(maxBatch));
-        if (length < 0 || length > Array.MaxLength)
+        // Generated code computes the length in long arithmetic, which wraps for maxima near int.MaxValue (to a
+        // small positive length, for some): every element count holds at least one element per token and sample,
+        // so a product beyond one array is refused whatever the length says.
+        if (length < 0 || length > Array.MaxLength || (long)maxKeys * maxBatch > Array.MaxLength)
         {
             throw new ArgumentOutOfRangeException(
                 nameof(length), length, $"A workspace for {maxKeys} keys × {maxBatch} samples needs {length} elements, more than one array can hold ({Array.MaxLength}); use fewer keys or a smaller batch.");

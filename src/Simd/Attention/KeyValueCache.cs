@@ -26,7 +26,10 @@ public sealed class KeyValueCache<T>
         Guard.NotNull(layout, nameof(layout));
         Guard.Count(capacity, int.MaxValue, nameof(capacity));
         Guard.Count(maxBatch, int.MaxValue, nameof(maxBatch));
-        if (length < 0 || length > Array.MaxLength)
+        // Generated code computes the length in long arithmetic, which wraps for maxima near int.MaxValue (to a
+        // small positive length, for some): every element count holds at least one element per token and sample,
+        // so a product beyond one array is refused whatever the length says.
+        if (length < 0 || length > Array.MaxLength || (long)capacity * maxBatch > Array.MaxLength)
         {
             throw new ArgumentOutOfRangeException(
                 nameof(length), length, $"A cache for {capacity} tokens × {maxBatch} streams needs {length} elements, more than one array can hold ({Array.MaxLength}).");

@@ -215,9 +215,31 @@ public sealed class EncoderDecoder<T>
     /// <summary>Adds every module to <paramref name="parameters"/> under a descriptive name (the attention only when present).</summary>
     /// <param name="parameters">The set the optimizer will update.</param>
     /// <returns><paramref name="parameters"/>.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="parameters"/> is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="parameters"/> already uses one of the names or holds one of
+    /// the modules; nothing is added.</exception>
     public ParameterSet<T> AddTo(ParameterSet<T> parameters)
     {
         Guard.NotNull(parameters, nameof(parameters));
+
+        // Checked before the first Add, so a clash on the fourth module does not leave the first three added.
+        for (var i = 0; i < parameters.Count; i++)
+        {
+            var name = parameters.Name(i);
+            if (name is "source_embedding" or "encoder" or "target_embedding" or "decoder" or "output" || (name == "attention" && _attention is not null))
+            {
+                throw new ArgumentException($"'{nameof(parameters)}' already has a module named \"{name}\"; use a set without this model's names.", nameof(parameters));
+            }
+
+            foreach (var module in Modules)
+            {
+                if (ReferenceEquals(module, parameters.Module(i)))
+                {
+                    throw new ArgumentException($"'{nameof(parameters)}' already holds this model's {module.GetType().Name} as \"{name}\"; add each module once.", nameof(parameters));
+                }
+            }
+        }
+
         parameters.Add("source_embedding", _sourceEmbedding).Add("encoder", _encoder).Add("target_embedding", _targetEmbedding).Add("decoder", _decoder);
         if (_attention is not null)
         {
@@ -259,8 +281,8 @@ public sealed class EncoderDecoder<T>
         Guard.Length(sources.Length, (long)batch * sourceLength, nameof(sources), "batch × sourceLength = {0} × {1}", batch, sourceLength);
         Guard.Length(targetInputs.Length, (long)batch * targetLength, nameof(targetInputs), "batch × targetLength = {0} × {1}", batch, targetLength);
         Guard.Length(targetOutputs.Length, (long)batch * targetLength, nameof(targetOutputs), "batch × targetLength = {0} × {1}", batch, targetLength);
-        CheckTokens(sources, _sourceEmbedding.VocabularySize, nameof(sources), int.MinValue);
-        CheckTokens(targetInputs, _targetEmbedding.VocabularySize, nameof(targetInputs), int.MinValue);
+        CheckTokens(sources, _sourceEmbedding.VocabularySize, nameof(sources), null);
+        CheckTokens(targetInputs, _targetEmbedding.VocabularySize, nameof(targetInputs), null);
         CheckTokens(targetOutputs, _classes, nameof(targetOutputs), ignoreIndex);
 
         _recorded = false;
@@ -324,16 +346,38 @@ public sealed class EncoderDecoder<T>
     /// <paramref name="gradients"/> (see <see cref="AddTo"/>). Call <c>ZeroGradients</c> first unless you mean to accumulate.
     /// </summary>
     /// <param name="gradients">A parameter set holding every module of this model.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="gradients"/> is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="gradients"/> lacks a module of this model; no gradient is written.</exception>
     /// <exception cref="InvalidOperationException">No forward pass has been recorded.</exception>
     public void Backward(ParameterSet<T> gradients)
     {
         Guard.NotNull(gradients, nameof(gradients));
+
+        // Every module is looked up before any gradient is added: a set without, say, the decoder must not be left
+        // holding the output layer's share of a half-finished backward pass.
+        // (Indexed, not foreach: enumerating the interface would allocate on every training step.)
+        for (var m = 0; m < Modules.Count; m++)
+        {
+            if (!gradients.Contains(Modules[m]))
+            {
+                throw new ArgumentException($"'{nameof(gradients)}' lacks the module {Modules[m].GetType().Name} of this model; add them all with AddTo.", nameof(gradients));
+            }
+        }
+
         if (!_recorded)
         {
             throw new InvalidOperationException("Backward needs a recorded Forward pass; call Forward first.");
         }
 
         int batch = _batch, rows = _targetLength * batch, h = _decoderHidden, c = _contextSize, d = _targetDimension, s = _sourceLength;
+        if (_attention is not null)
+        {
+            // The attention gathers the memory gradients of every StepBackward in its workspace, from zero at Prepare:
+            // prepare again (the memory is still there) so a second Backward of the same Forward gives the same
+            // gradients instead of adding the first one's memory gradients to its own.
+            _attention.Prepare(s, batch, _memory.AsSpan(0, batch * s * _encoderOutput), _memory.AsSpan(0, batch * s * _encoderOutput), default, _workspace!);
+        }
+
         Span<T> headGradients = _headInputGradients.AsSpan(0, rows * _headInput);
         _output.Backward(rows, _headInputs.AsSpan(0, rows * _headInput), _logits.AsSpan(0, rows * _classes), _logitGradients.AsSpan(0, rows * _classes), headGradients, gradients.Gradients(_output));
 
@@ -448,7 +492,7 @@ public sealed class EncoderDecoder<T>
             throw new InvalidOperationException($"Decode feeds each predicted class back as the next target token, but the output layer has {_classes} classes and the target embedding only {_targetEmbedding.VocabularySize} tokens.");
         }
 
-        CheckTokens(sources, _sourceEmbedding.VocabularySize, nameof(sources), int.MinValue);
+        CheckTokens(sources, _sourceEmbedding.VocabularySize, nameof(sources), null);
         if ((uint)startToken >= (uint)_targetEmbedding.VocabularySize)
         {
             throw new ArgumentOutOfRangeException(nameof(startToken), startToken, $"'startToken' must be in [0, {_targetEmbedding.VocabularySize}).");
@@ -571,13 +615,15 @@ public sealed class EncoderDecoder<T>
         Guard.Count(batch, MaxBatch, nameof(batch));
     }
 
-    private static void CheckTokens(ReadOnlySpan<int> tokens, int vocabulary, string argumentName, int allowed)
+    // allowed: the one out-of-vocabulary value accepted (the ignore index), or null. (A sentinel int would let that
+    // int through as a token: int.MinValue used to reach the embedding after Forward had started changing state.)
+    private static void CheckTokens(ReadOnlySpan<int> tokens, int vocabulary, string argumentName, int? allowed)
     {
         for (var i = 0; i < tokens.Length; i++)
         {
             if ((uint)tokens[i] >= (uint)vocabulary && tokens[i] != allowed)
             {
-                throw new ArgumentException($"'{argumentName}' holds token {tokens[i]} at index {i}; expected 0 to {vocabulary - 1}{(allowed == int.MinValue ? string.Empty : $" or the ignore index {allowed}")}.", argumentName);
+                throw new ArgumentException($"'{argumentName}' holds token {tokens[i]} at index {i}; expected 0 to {vocabulary - 1}{(allowed is null ? string.Empty : $" or the ignore index {allowed}")}.", argumentName);
             }
         }
     }

@@ -27,7 +27,10 @@ public sealed class Tape<T>
         Guard.NotNull(layout, nameof(layout));
         Guard.Count(maxSteps, int.MaxValue, nameof(maxSteps));
         Guard.Count(maxBatch, int.MaxValue, nameof(maxBatch));
-        if (length < 0 || length > Array.MaxLength)
+        // Generated code computes the length in long arithmetic, which wraps for maxima near int.MaxValue (to a
+        // small positive length, for some): every element count holds at least one element per step and sample,
+        // so a product beyond one array is refused whatever the length says.
+        if (length < 0 || length > Array.MaxLength || (long)maxSteps * maxBatch > Array.MaxLength)
         {
             throw new ArgumentOutOfRangeException(
                 nameof(length), length, $"A tape for {maxSteps} steps × {maxBatch} samples needs {length} elements, more than one array can hold ({Array.MaxLength}); use fewer steps or a smaller batch.");

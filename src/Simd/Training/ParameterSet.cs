@@ -81,6 +81,22 @@ public sealed class ParameterSet<T>
         throw new ArgumentException($"'{nameof(module)}' is not in this parameter set; Add it first.", nameof(module));
     }
 
+    /// <summary>Whether <paramref name="module"/> has been added to this set.</summary>
+    /// <param name="module">A module.</param>
+    /// <returns>True when <see cref="Gradients(IParameterized{T})"/> would find it.</returns>
+    internal bool Contains(IParameterized<T> module)
+    {
+        foreach (var entry in _entries)
+        {
+            if (ReferenceEquals(entry.Module, module))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>Sets every gradient to 0 (before accumulating a new batch).</summary>
     public void ZeroGradients()
     {

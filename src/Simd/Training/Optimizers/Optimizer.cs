@@ -23,7 +23,10 @@ public abstract class Optimizer<T>
     {
         Guard.NotNull(parameters, nameof(parameters));
         Parameters = parameters;
-        LearningRate = learningRate;
+
+        // Checked here rather than through the LearningRate setter, so the exception names this parameter.
+        RequireNonNegative(learningRate, nameof(learningRate));
+        _learningRate = learningRate;
         ModuleCount = parameters.Count;
     }
 
