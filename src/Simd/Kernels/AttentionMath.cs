@@ -208,15 +208,7 @@ public static class AttentionMath
     {
         var count = coefficients.Length;
         var length = destination.Length;
-        if (rowStride < 0)
-        {
-            throw new ArgumentOutOfRangeException(nameof(rowStride), rowStride, "'rowStride' must not be negative.");
-        }
-
-        if (count > 0 && length > 0)
-        {
-            Guard.AtLeast(rows.Length, (((long)count - 1) * rowStride) + length, nameof(rows), "(coefficients − 1) × rowStride + destination = ({0} − 1) × {1} + {2}", count, rowStride, length);
-        }
+        KernelArguments.Combine(count, rows.Length, rowStride, length);
 
         if (count == 0 || length == 0)
         {
@@ -568,7 +560,7 @@ public static class AttentionMath
     {
         var rows = destination.Length;
         var columns = vector.Length;
-        Guard.Length(matrix.Length, (long)rows * columns, nameof(matrix), "destination × vector = {0} × {1}", rows, columns);
+        KernelArguments.MatrixVector(matrix.Length, rows, columns);
         ref var m = ref MemoryMarshal.GetReference(matrix);
         ref var x = ref MemoryMarshal.GetReference(vector);
         ref var y = ref MemoryMarshal.GetReference(destination);
@@ -717,10 +709,7 @@ public static class AttentionMath
     public static T SoftmaxNumerators<T>(Span<T> values, T scale)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        if (!(scale > T.Zero))
-        {
-            throw new ArgumentOutOfRangeException(nameof(scale), scale, "'scale' must be positive.");
-        }
+        KernelArguments.SoftmaxScale(scale);
 
         var length = values.Length;
         if (length == 0)
@@ -800,8 +789,7 @@ public static class AttentionMath
     public static void SoftmaxBackward<T>(ReadOnlySpan<T> probabilities, ReadOnlySpan<T> gradient, Span<T> destination)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        Guard.Length(gradient.Length, probabilities.Length, nameof(gradient), "the length of 'probabilities'");
-        Guard.Length(destination.Length, probabilities.Length, nameof(destination), "the length of 'probabilities'");
+        KernelArguments.SoftmaxBackward(probabilities.Length, gradient.Length, destination.Length);
         ref var p = ref MemoryMarshal.GetReference(probabilities);
         ref var g = ref MemoryMarshal.GetReference(gradient);
         ref var d = ref MemoryMarshal.GetReference(destination);
@@ -859,8 +847,7 @@ public static class AttentionMath
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         var size = query.Length;
-        Guard.Length(scoreWeight.Length, size, nameof(scoreWeight), "the length of 'query'");
-        Guard.AtLeast(projectedKeys.Length, (long)scores.Length * size, nameof(projectedKeys), "scores × query = {0} × {1}", scores.Length, size);
+        KernelArguments.AdditiveScores(projectedKeys.Length, size, scoreWeight.Length, scores.Length);
 
         ref var u = ref MemoryMarshal.GetReference(query);
         ref var v = ref MemoryMarshal.GetReference(scoreWeight);
@@ -931,11 +918,7 @@ public static class AttentionMath
     {
         var size = query.Length;
         var count = scoreGradient.Length;
-        Guard.Length(scoreWeight.Length, size, nameof(scoreWeight), "the length of 'query'");
-        Guard.Length(queryGradient.Length, size, nameof(queryGradient), "the length of 'query'");
-        Guard.Length(scoreWeightGradient.Length, size, nameof(scoreWeightGradient), "the length of 'query'");
-        Guard.AtLeast(projectedKeys.Length, (long)count * size, nameof(projectedKeys), "scoreGradient × query = {0} × {1}", count, size);
-        Guard.AtLeast(projectedKeyGradient.Length, (long)count * size, nameof(projectedKeyGradient), "scoreGradient × query = {0} × {1}", count, size);
+        KernelArguments.AdditiveScoresBackward(projectedKeys.Length, size, scoreWeight.Length, count, projectedKeyGradient.Length, queryGradient.Length, scoreWeightGradient.Length);
 
         ref var u = ref MemoryMarshal.GetReference(query);
         ref var v = ref MemoryMarshal.GetReference(scoreWeight);

@@ -63,15 +63,7 @@ public static class DeterministicKernels
     {
         var count = coefficients.Length;
         var length = destination.Length;
-        if (rowStride < 0)
-        {
-            throw new ArgumentOutOfRangeException(nameof(rowStride), rowStride, "'rowStride' must not be negative.");
-        }
-
-        if (count > 0 && length > 0)
-        {
-            Guard.AtLeast(rows.Length, (((long)count - 1) * rowStride) + length, nameof(rows), "(coefficients − 1) × rowStride + destination = ({0} − 1) × {1} + {2}", count, rowStride, length);
-        }
+        KernelArguments.Combine(count, rows.Length, rowStride, length);
 
         ref var y = ref MemoryMarshal.GetReference(destination);
         ref var r = ref MemoryMarshal.GetReference(rows);
@@ -186,7 +178,7 @@ public static class DeterministicKernels
     {
         var rows = destination.Length;
         var columns = vector.Length;
-        Guard.Length(matrix.Length, (long)rows * columns, nameof(matrix), "destination × vector = {0} × {1}", rows, columns);
+        KernelArguments.MatrixVector(matrix.Length, rows, columns);
         ref var m = ref MemoryMarshal.GetReference(matrix);
         ref var x = ref MemoryMarshal.GetReference(vector);
         for (var r = 0; r < rows; r++)
@@ -228,10 +220,7 @@ public static class DeterministicKernels
     public static T SoftmaxNumerators<T>(Span<T> values, T scale)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        if (!(scale > T.Zero))
-        {
-            throw new ArgumentOutOfRangeException(nameof(scale), scale, "'scale' must be positive.");
-        }
+        KernelArguments.SoftmaxScale(scale);
 
         if (values.IsEmpty)
         {
@@ -256,8 +245,7 @@ public static class DeterministicKernels
     public static void SoftmaxBackward<T>(ReadOnlySpan<T> probabilities, ReadOnlySpan<T> gradient, Span<T> destination)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        Guard.Length(gradient.Length, probabilities.Length, nameof(gradient), "the length of 'probabilities'");
-        Guard.Length(destination.Length, probabilities.Length, nameof(destination), "the length of 'probabilities'");
+        KernelArguments.SoftmaxBackward(probabilities.Length, gradient.Length, destination.Length);
         var mean = FixedOrderDot(ref MemoryMarshal.GetReference(probabilities), ref MemoryMarshal.GetReference(gradient), probabilities.Length);
         for (var i = 0; i < probabilities.Length; i++)
         {
@@ -275,8 +263,7 @@ public static class DeterministicKernels
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         var size = query.Length;
-        Guard.Length(scoreWeight.Length, size, nameof(scoreWeight), "the length of 'query'");
-        Guard.AtLeast(projectedKeys.Length, (long)scores.Length * size, nameof(projectedKeys), "scores × query = {0} × {1}", scores.Length, size);
+        KernelArguments.AdditiveScores(projectedKeys.Length, size, scoreWeight.Length, scores.Length);
         ref var u = ref MemoryMarshal.GetReference(query);
         ref var v = ref MemoryMarshal.GetReference(scoreWeight);
         for (var j = 0; j < scores.Length; j++)
@@ -298,11 +285,7 @@ public static class DeterministicKernels
     {
         var size = query.Length;
         var count = scoreGradient.Length;
-        Guard.Length(scoreWeight.Length, size, nameof(scoreWeight), "the length of 'query'");
-        Guard.Length(queryGradient.Length, size, nameof(queryGradient), "the length of 'query'");
-        Guard.Length(scoreWeightGradient.Length, size, nameof(scoreWeightGradient), "the length of 'query'");
-        Guard.AtLeast(projectedKeys.Length, (long)count * size, nameof(projectedKeys), "scoreGradient × query = {0} × {1}", count, size);
-        Guard.AtLeast(projectedKeyGradient.Length, (long)count * size, nameof(projectedKeyGradient), "scoreGradient × query = {0} × {1}", count, size);
+        KernelArguments.AdditiveScoresBackward(projectedKeys.Length, size, scoreWeight.Length, count, projectedKeyGradient.Length, queryGradient.Length, scoreWeightGradient.Length);
         ref var u = ref MemoryMarshal.GetReference(query);
         ref var v = ref MemoryMarshal.GetReference(scoreWeight);
         ref var du = ref MemoryMarshal.GetReference(queryGradient);
@@ -379,12 +362,7 @@ public static class DeterministicKernels
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         var length = input.Length;
-        Guard.Length(weightRow.Length, length, nameof(weightRow), "the length of 'input'");
-        Guard.Length(weightGradientRow.Length, length, nameof(weightGradientRow), "the length of 'input'");
-        if (!inputGradient.IsEmpty)
-        {
-            Guard.Length(inputGradient.Length, length, nameof(inputGradient), "the length of 'input', or 0");
-        }
+        KernelArguments.LinearBackwardRow(length, weightRow.Length, weightGradientRow.Length, inputGradient.Length);
 
         AddScaled(ref MemoryMarshal.GetReference(weightGradientRow), delta, ref MemoryMarshal.GetReference(input), length);
         if (!inputGradient.IsEmpty)

@@ -49,15 +49,13 @@ public static class LayerMath
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         var length = input.Length;
-        Guard.Length(weightRow.Length, length, nameof(weightRow), "the length of 'input'");
-        Guard.Length(weightGradientRow.Length, length, nameof(weightGradientRow), "the length of 'input'");
+        KernelArguments.LinearBackwardRow(length, weightRow.Length, weightGradientRow.Length, inputGradient.Length);
         if (inputGradient.IsEmpty)
         {
             AttentionMath.MultiplyAdd(input, delta, weightGradientRow);
             return;
         }
 
-        Guard.Length(inputGradient.Length, length, nameof(inputGradient), "the length of 'input', or 0");
         ref var x = ref MemoryMarshal.GetReference(input);
         ref var w = ref MemoryMarshal.GetReference(weightRow);
         ref var dw = ref MemoryMarshal.GetReference(weightGradientRow);
