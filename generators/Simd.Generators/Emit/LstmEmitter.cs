@@ -830,6 +830,7 @@ internal sealed class LstmEmitter : CellEmitterBase
         w.Line("/// <summary>Creates a tape that records up to <paramref name=\"maxSteps\"/> steps of up to <paramref name=\"maxBatch\"/> samples for <see cref=\"Backward\"/>.</summary>");
         w.Line("/// <param name=\"maxSteps\">Longest sequence to record.</param><param name=\"maxBatch\">Largest batch to record.</param>");
         w.Line("/// <returns>A tape to pass to <see cref=\"Forward\"/> and <see cref=\"Backward\"/>; allocate it once and reuse it.</returns>");
+        w.Line("/// <exception cref=\"global::System.ArgumentOutOfRangeException\">A maximum is below 1, or the storage would exceed the largest array .NET can allocate.</exception>");
         w.Open($"public static global::Simd.Tape<{e}> CreateTape(int maxSteps, int maxBatch)");
         w.Line("global::Simd.Guard.Count(maxSteps, int.MaxValue, nameof(maxSteps));");
         w.Line("global::Simd.Guard.Count(maxBatch, int.MaxValue, nameof(maxBatch));");

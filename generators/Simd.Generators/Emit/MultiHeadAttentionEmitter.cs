@@ -86,6 +86,7 @@ internal static class MultiHeadAttentionEmitter
         w.Line();
 
         w.Line("/// <inheritdoc />");
+        w.Line("/// <exception cref=\"global::System.ArgumentOutOfRangeException\">A maximum is below 1, or the storage would exceed the largest array .NET can allocate.</exception>");
         w.Open($"public global::Simd.AttentionWorkspace<{e}> CreateWorkspace(int maxTokens, int maxBatch)");
         w.Line($"{Guard}.Count(maxTokens, int.MaxValue, nameof(maxTokens));");
         w.Line($"{Guard}.Count(maxBatch, int.MaxValue, nameof(maxBatch));");
@@ -282,6 +283,7 @@ internal static class MultiHeadAttentionEmitter
     private static void EmitDecode(SourceWriter w, AttentionSpec spec, string e, int m, int h, int d, string scale)
     {
         w.Line("/// <inheritdoc />");
+        w.Line("/// <exception cref=\"global::System.ArgumentOutOfRangeException\">A maximum is below 1, or the storage would exceed the largest array .NET can allocate.</exception>");
         w.Open($"public global::Simd.KeyValueCache<{e}> CreateCache(int capacity, int maxBatch)");
         w.Line($"{Guard}.Count(capacity, int.MaxValue, nameof(capacity));");
         w.Line($"{Guard}.Count(maxBatch, int.MaxValue, nameof(maxBatch));");

@@ -93,6 +93,7 @@ internal static class SingleHeadAttentionEmitter
         w.Line();
 
         w.Line("/// <inheritdoc />");
+        w.Line("/// <exception cref=\"global::System.ArgumentOutOfRangeException\">A maximum is below 1, or the storage would exceed the largest array .NET can allocate.</exception>");
         w.Open($"public global::Simd.AttentionWorkspace<{e}> CreateWorkspace(int maxKeys, int maxBatch)");
         w.Line($"{Guard}.Count(maxKeys, int.MaxValue, nameof(maxKeys));");
         w.Line($"{Guard}.Count(maxBatch, int.MaxValue, nameof(maxBatch));");

@@ -346,6 +346,7 @@ internal sealed class StackEmitter
         w.Line("/// </summary>");
         w.Line("/// <param name=\"maxSteps\">Longest sequence.</param><param name=\"maxBatch\">Largest batch.</param>");
         w.Line("/// <returns>The tape, for <see cref=\"Forward\"/> and <see cref=\"Backward\"/>.</returns>");
+        w.Line("/// <exception cref=\"global::System.ArgumentOutOfRangeException\">A maximum is below 1, or the storage would exceed the largest array .NET can allocate.</exception>");
         w.Open($"public static global::Simd.Tape<{e}> CreateTape(int maxSteps, int maxBatch)");
         w.Line($"{Guard}.Count(maxSteps, int.MaxValue, nameof(maxSteps));");
         w.Line($"{Guard}.Count(maxBatch, int.MaxValue, nameof(maxBatch));");

@@ -34,7 +34,7 @@ public sealed class AttentionWorkspace<T>
         if (length < 0 || length > Array.MaxLength || (long)maxKeys * maxBatch > Array.MaxLength)
         {
             throw new ArgumentOutOfRangeException(
-                nameof(length), length, $"A workspace for {maxKeys} keys × {maxBatch} samples needs {length} elements, more than one array can hold ({Array.MaxLength}); use fewer keys or a smaller batch.");
+                nameof(maxBatch), length, $"A workspace for {maxKeys} keys × {maxBatch} samples needs {length} elements, more than one array can hold ({Array.MaxLength}); use fewer keys or a smaller batch.");
         }
 
         Layout = layout;

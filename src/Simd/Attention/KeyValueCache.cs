@@ -32,7 +32,7 @@ public sealed class KeyValueCache<T>
         if (length < 0 || length > Array.MaxLength || (long)capacity * maxBatch > Array.MaxLength)
         {
             throw new ArgumentOutOfRangeException(
-                nameof(length), length, $"A cache for {capacity} tokens × {maxBatch} streams needs {length} elements, more than one array can hold ({Array.MaxLength}).");
+                nameof(maxBatch), length, $"A cache for {capacity} tokens × {maxBatch} streams needs {length} elements, more than one array can hold ({Array.MaxLength}).");
         }
 
         Layout = layout;

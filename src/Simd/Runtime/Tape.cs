@@ -33,7 +33,7 @@ public sealed class Tape<T>
         if (length < 0 || length > Array.MaxLength || (long)maxSteps * maxBatch > Array.MaxLength)
         {
             throw new ArgumentOutOfRangeException(
-                nameof(length), length, $"A tape for {maxSteps} steps × {maxBatch} samples needs {length} elements, more than one array can hold ({Array.MaxLength}); use fewer steps or a smaller batch.");
+                nameof(maxBatch), length, $"A tape for {maxSteps} steps × {maxBatch} samples needs {length} elements, more than one array can hold ({Array.MaxLength}); use fewer steps or a smaller batch.");
         }
 
         Layout = layout;
