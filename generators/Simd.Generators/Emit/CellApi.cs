@@ -117,11 +117,21 @@ internal static class CellApi
         w.Line("global::Simd.Guard.Length(inputs.Length, (long)steps * batch * InputSize, nameof(inputs), \"steps × batch × InputSize = {0} × {1} × {2}\", steps, batch, InputSize);");
         w.Line("global::Simd.Guard.Length(hidden.Length, (long)batch * HiddenSize, nameof(hidden), \"batch × HiddenSize = {0} × {1}\", batch, HiddenSize);");
         w.Line("global::Simd.Guard.Length(outputs.Length, (long)steps * batch * HiddenSize, nameof(outputs), \"steps × batch × HiddenSize = {0} × {1} × {2}\", steps, batch, HiddenSize);");
-        w.Line($"if (CheckFinite) global::Simd.NonFinite.ThrowIfAny<{e}>(inputs, \"{cellName}\", \"inputs\", InputSize, global::System.Math.Max(batch, 1));");
+        w.Line(CheckFinite(e, cellName, "inputs", "InputSize", "batch"));
         w.Line("SimdForward(steps, batch, inputs, hidden, outputs, tape);");
-        w.Line($"if (CheckFinite) global::Simd.NonFinite.ThrowIfAny<{e}>(outputs, \"{cellName}\", \"outputs\", HiddenSize, global::System.Math.Max(batch, 1));");
+        w.Line(CheckFinite(e, cellName, "outputs", "HiddenSize", "batch"));
         w.Close();
         w.Line();
         w.Open($"private void SimdForward(int steps, int batch, {ReadOnlySpan}<{e}> inputs, {Span}<{e}> hidden, {Span}<{e}> outputs, global::Simd.Tape<{e}>? tape)");
+    }
+
+    /// <summary>
+    /// The opt-in finite check of one time-major tensor [steps, rows, rowLength]: a <c>NonFinite.ThrowIfAny</c> call
+    /// guarded by the cell's <c>CheckFinite</c> property (rows "1" for a single sample).
+    /// </summary>
+    public static string CheckFinite(string e, string cellName, string tensor, string rowLength, string rowsPerStep)
+    {
+        var rows = rowsPerStep == "1" ? string.Empty : $", global::System.Math.Max({rowsPerStep}, 1)";
+        return $"if (CheckFinite) global::Simd.NonFinite.ThrowIfAny<{e}>({tensor}, \"{cellName}\", \"{tensor}\", {rowLength}{rows});";
     }
 }

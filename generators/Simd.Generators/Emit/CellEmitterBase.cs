@@ -101,10 +101,6 @@ internal abstract class CellEmitterBase
     }
 
     /// <summary>Emits a guarded <c>NonFinite.ThrowIfAny</c> call on a time-major [steps, rows, rowLength] tensor.</summary>
-    protected void CheckFinite(SourceWriter w, string tensor, string rowLength, string rowsPerStep)
-    {
-        var name = _spec.TypeName.Replace("@", string.Empty);
-        var rows = rowsPerStep == "1" ? string.Empty : $", global::System.Math.Max({rowsPerStep}, 1)";
-        w.Line($"if (CheckFinite) global::Simd.NonFinite.ThrowIfAny<{_e}>({tensor}, \"{name}\", \"{tensor}\", {rowLength}{rows});");
-    }
+    protected void CheckFinite(SourceWriter w, string tensor, string rowLength, string rowsPerStep) =>
+        w.Line(CellApi.CheckFinite(_e, _spec.TypeName.Replace("@", string.Empty), tensor, rowLength, rowsPerStep));
 }

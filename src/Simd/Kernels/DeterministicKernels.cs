@@ -336,14 +336,14 @@ public static class DeterministicKernels
     /// <param name="values">The vector, replaced by its tanh.</param>
     public static void Tanh<T>(Span<T> values)
         where T : unmanaged, IFloatingPointIeee754<T>
-        => Apply<T, TanhActivation>(values);
+        => LayerMath.Apply<T, LayerMath.TanhOperator<FusedMultiplyAdd>>(values);
 
     /// <summary>Applies the logistic function in place with the <see cref="DeterministicMath"/> polynomial.</summary>
     /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
     /// <param name="values">The vector, replaced by its sigmoid.</param>
     public static void Sigmoid<T>(Span<T> values)
         where T : unmanaged, IFloatingPointIeee754<T>
-        => Apply<T, SigmoidActivation>(values);
+        => LayerMath.Apply<T, LayerMath.SigmoidOperator<FusedMultiplyAdd>>(values);
 
     /// <summary>Applies max(x, 0) in place (exact on every path).</summary>
     /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
@@ -369,80 +369,6 @@ public static class DeterministicKernels
         {
             AddScaled(ref MemoryMarshal.GetReference(inputGradient), delta, ref MemoryMarshal.GetReference(weightRow), length);
         }
-    }
-
-    // An activation element by element at the widest width: each lane computes exactly what the scalar tail does.
-    private static void Apply<T, TActivation>(Span<T> values)
-        where T : unmanaged, IFloatingPointIeee754<T>
-        where TActivation : struct, IActivation
-    {
-        ref var v = ref MemoryMarshal.GetReference(values);
-        var i = 0;
-        if (Vector512.IsHardwareAccelerated)
-        {
-            for (; i + Vector512<T>.Count <= values.Length; i += Vector512<T>.Count)
-            {
-                TActivation.Apply(Vector512.LoadUnsafe(ref v, (nuint)i)).StoreUnsafe(ref v, (nuint)i);
-            }
-        }
-
-        if (Vector256.IsHardwareAccelerated)
-        {
-            for (; i + Vector256<T>.Count <= values.Length; i += Vector256<T>.Count)
-            {
-                TActivation.Apply(Vector256.LoadUnsafe(ref v, (nuint)i)).StoreUnsafe(ref v, (nuint)i);
-            }
-        }
-
-        if (Vector128.IsHardwareAccelerated)
-        {
-            for (; i + Vector128<T>.Count <= values.Length; i += Vector128<T>.Count)
-            {
-                TActivation.Apply(Vector128.LoadUnsafe(ref v, (nuint)i)).StoreUnsafe(ref v, (nuint)i);
-            }
-        }
-
-        for (; i < values.Length; i++)
-        {
-            Unsafe.Add(ref v, i) = TActivation.Apply(Unsafe.Add(ref v, i));
-        }
-    }
-
-    private interface IActivation
-    {
-        static abstract Vector512<T> Apply<T>(Vector512<T> x)
-            where T : unmanaged;
-
-        static abstract Vector256<T> Apply<T>(Vector256<T> x)
-            where T : unmanaged;
-
-        static abstract Vector128<T> Apply<T>(Vector128<T> x)
-            where T : unmanaged;
-
-        static abstract T Apply<T>(T x)
-            where T : unmanaged;
-    }
-
-    private readonly struct TanhActivation : IActivation
-    {
-        public static Vector512<T> Apply<T>(Vector512<T> x) where T : unmanaged => Tanh(x);
-
-        public static Vector256<T> Apply<T>(Vector256<T> x) where T : unmanaged => Tanh(x);
-
-        public static Vector128<T> Apply<T>(Vector128<T> x) where T : unmanaged => Tanh(x);
-
-        public static T Apply<T>(T x) where T : unmanaged => Tanh(x);
-    }
-
-    private readonly struct SigmoidActivation : IActivation
-    {
-        public static Vector512<T> Apply<T>(Vector512<T> x) where T : unmanaged => Sigmoid(x);
-
-        public static Vector256<T> Apply<T>(Vector256<T> x) where T : unmanaged => Sigmoid(x);
-
-        public static Vector128<T> Apply<T>(Vector128<T> x) where T : unmanaged => Sigmoid(x);
-
-        public static T Apply<T>(T x) where T : unmanaged => Sigmoid(x);
     }
 
     // y[i] = fma(scale, x[i], y[i]) for i < length: element-by-element, so the widest vector is safe.
@@ -740,31 +666,7 @@ public static class DeterministicKernels
             ? DeterministicMath.Tanh(x.AsSingle()).As<float, T>()
             : DeterministicMath.Tanh(x.AsDouble()).As<double, T>();
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector128<T> Sigmoid<T>(Vector128<T> x)
-        where T : unmanaged
-        => typeof(T) == typeof(float)
-            ? DeterministicMath.Sigmoid(x.AsSingle()).As<float, T>()
-            : DeterministicMath.Sigmoid(x.AsDouble()).As<double, T>();
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<T> Sigmoid<T>(Vector256<T> x)
-        where T : unmanaged
-        => typeof(T) == typeof(float)
-            ? DeterministicMath.Sigmoid(x.AsSingle()).As<float, T>()
-            : DeterministicMath.Sigmoid(x.AsDouble()).As<double, T>();
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<T> Sigmoid<T>(Vector512<T> x)
-        where T : unmanaged
-        => typeof(T) == typeof(float)
-            ? DeterministicMath.Sigmoid(x.AsSingle()).As<float, T>()
-            : DeterministicMath.Sigmoid(x.AsDouble()).As<double, T>();
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static T Sigmoid<T>(T x)
-        where T : unmanaged
-        => typeof(T) == typeof(float)
-            ? Unsafe.BitCast<float, T>(DeterministicMath.Sigmoid(Unsafe.BitCast<T, float>(x)))
-            : Unsafe.BitCast<double, T>(DeterministicMath.Sigmoid(Unsafe.BitCast<T, double>(x)));
 }

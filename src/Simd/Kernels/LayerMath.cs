@@ -18,14 +18,14 @@ public static class LayerMath
     /// <param name="values">Pre-activations in, activations out.</param>
     public static void Tanh<T>(Span<T> values)
         where T : unmanaged, IFloatingPointIeee754<T>
-        => Apply<T, TanhOperator>(values);
+        => Apply<T, TanhOperator<HardwareMultiplyAdd>>(values);
 
     /// <summary>Replaces every element x of <paramref name="values"/> with 1 / (1 + e^−x).</summary>
     /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
     /// <param name="values">Pre-activations in, activations out.</param>
     public static void Sigmoid<T>(Span<T> values)
         where T : unmanaged, IFloatingPointIeee754<T>
-        => Apply<T, SigmoidOperator>(values);
+        => Apply<T, SigmoidOperator<HardwareMultiplyAdd>>(values);
 
     /// <summary>Replaces every element x of <paramref name="values"/> with max(0, x) (NaN stays NaN).</summary>
     /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
@@ -101,7 +101,8 @@ public static class LayerMath
         }
     }
 
-    private static void Apply<T, TOperator>(Span<T> values)
+    // Also DeterministicKernels' activations, with the fused multiply-add policy.
+    internal static void Apply<T, TOperator>(Span<T> values)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TOperator : struct, IActivation
     {
@@ -139,7 +140,7 @@ public static class LayerMath
     }
 
     /// <summary>One activation at every width; a struct type argument lets the JIT inline it into the loop.</summary>
-    private interface IActivation
+    internal interface IActivation
     {
         static abstract T Invoke<T>(T x)
             where T : unmanaged, IFloatingPointIeee754<T>;
@@ -154,46 +155,50 @@ public static class LayerMath
             where T : unmanaged, IFloatingPointIeee754<T>;
     }
 
-    private readonly struct TanhOperator : IActivation
+    /// <summary>Tanh with the multiply-add policy <typeparamref name="M"/> (the fast or the deterministic one).</summary>
+    internal readonly struct TanhOperator<M> : IActivation
+        where M : IMultiplyAdd
     {
         public static T Invoke<T>(T x)
             where T : unmanaged, IFloatingPointIeee754<T>
             => typeof(T) == typeof(float)
-                ? Unsafe.BitCast<float, T>(VectorMath.Tanh(Unsafe.BitCast<T, float>(x)))
-                : Unsafe.BitCast<double, T>(VectorMath.Tanh(Unsafe.BitCast<T, double>(x)));
+                ? Unsafe.BitCast<float, T>(VectorMath.Tanh<M>(Unsafe.BitCast<T, float>(x)))
+                : Unsafe.BitCast<double, T>(VectorMath.Tanh<M>(Unsafe.BitCast<T, double>(x)));
 
         public static Vector128<T> Invoke<T>(Vector128<T> x)
             where T : unmanaged, IFloatingPointIeee754<T>
-            => typeof(T) == typeof(float) ? VectorMath.Tanh(x.AsSingle()).As<float, T>() : VectorMath.Tanh(x.AsDouble()).As<double, T>();
+            => typeof(T) == typeof(float) ? VectorMath.Tanh<M>(x.AsSingle()).As<float, T>() : VectorMath.Tanh<M>(x.AsDouble()).As<double, T>();
 
         public static Vector256<T> Invoke<T>(Vector256<T> x)
             where T : unmanaged, IFloatingPointIeee754<T>
-            => typeof(T) == typeof(float) ? VectorMath.Tanh(x.AsSingle()).As<float, T>() : VectorMath.Tanh(x.AsDouble()).As<double, T>();
+            => typeof(T) == typeof(float) ? VectorMath.Tanh<M>(x.AsSingle()).As<float, T>() : VectorMath.Tanh<M>(x.AsDouble()).As<double, T>();
 
         public static Vector512<T> Invoke<T>(Vector512<T> x)
             where T : unmanaged, IFloatingPointIeee754<T>
-            => typeof(T) == typeof(float) ? VectorMath.Tanh(x.AsSingle()).As<float, T>() : VectorMath.Tanh(x.AsDouble()).As<double, T>();
+            => typeof(T) == typeof(float) ? VectorMath.Tanh<M>(x.AsSingle()).As<float, T>() : VectorMath.Tanh<M>(x.AsDouble()).As<double, T>();
     }
 
-    private readonly struct SigmoidOperator : IActivation
+    /// <summary>Sigmoid with the multiply-add policy <typeparamref name="M"/> (the fast or the deterministic one).</summary>
+    internal readonly struct SigmoidOperator<M> : IActivation
+        where M : IMultiplyAdd
     {
         public static T Invoke<T>(T x)
             where T : unmanaged, IFloatingPointIeee754<T>
             => typeof(T) == typeof(float)
-                ? Unsafe.BitCast<float, T>(VectorMath.Sigmoid(Unsafe.BitCast<T, float>(x)))
-                : Unsafe.BitCast<double, T>(VectorMath.Sigmoid(Unsafe.BitCast<T, double>(x)));
+                ? Unsafe.BitCast<float, T>(VectorMath.Sigmoid<M>(Unsafe.BitCast<T, float>(x)))
+                : Unsafe.BitCast<double, T>(VectorMath.Sigmoid<M>(Unsafe.BitCast<T, double>(x)));
 
         public static Vector128<T> Invoke<T>(Vector128<T> x)
             where T : unmanaged, IFloatingPointIeee754<T>
-            => typeof(T) == typeof(float) ? VectorMath.Sigmoid(x.AsSingle()).As<float, T>() : VectorMath.Sigmoid(x.AsDouble()).As<double, T>();
+            => typeof(T) == typeof(float) ? VectorMath.Sigmoid<M>(x.AsSingle()).As<float, T>() : VectorMath.Sigmoid<M>(x.AsDouble()).As<double, T>();
 
         public static Vector256<T> Invoke<T>(Vector256<T> x)
             where T : unmanaged, IFloatingPointIeee754<T>
-            => typeof(T) == typeof(float) ? VectorMath.Sigmoid(x.AsSingle()).As<float, T>() : VectorMath.Sigmoid(x.AsDouble()).As<double, T>();
+            => typeof(T) == typeof(float) ? VectorMath.Sigmoid<M>(x.AsSingle()).As<float, T>() : VectorMath.Sigmoid<M>(x.AsDouble()).As<double, T>();
 
         public static Vector512<T> Invoke<T>(Vector512<T> x)
             where T : unmanaged, IFloatingPointIeee754<T>
-            => typeof(T) == typeof(float) ? VectorMath.Sigmoid(x.AsSingle()).As<float, T>() : VectorMath.Sigmoid(x.AsDouble()).As<double, T>();
+            => typeof(T) == typeof(float) ? VectorMath.Sigmoid<M>(x.AsSingle()).As<float, T>() : VectorMath.Sigmoid<M>(x.AsDouble()).As<double, T>();
     }
 
     private readonly struct ReluOperator : IActivation
